@@ -1,0 +1,90 @@
+package apprentice.app;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Entry point of the {@code apprentice} command line. {@link #run} executes a command in-process
+ * with the given streams (tests use it); {@link #main} exits the JVM with its status.
+ */
+@Command(
+        name = "apprentice",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Text-to-image diffusion on the JVM: a fast student draws, an oracle scores, a teacher fixes the rest.",
+            "Runs diffusers/Optimum ONNX model folders on ONNX Runtime.",
+        },
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%n",
+        footer = "Run 'apprentice <command> --help' for a command's options.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "no command given: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command line and returns its exit status (see {@link ExitCodes}); never calls System.exit. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(new PrintWriter(out, true, StandardCharsets.UTF_8),
+                new PrintWriter(err, true, StandardCharsets.UTF_8), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The configured command tree (exit codes, error handlers, case rules). */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        ErrorReporter reporter = new ErrorReporter();
+        cli.setParameterExceptionHandler(reporter);
+        cli.setExecutionExceptionHandler(reporter);
+        cli.setExitCodeExceptionMapper(reporter);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        addExitCodeHelp(cli);
+        return cli;
+    }
+
+    /** Every command's help lists the same exit codes (kept in one place, {@link ExitCodes}). */
+    private static void addExitCodeHelp(CommandLine cli) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (String entry : ExitCodes.HELP_LIST) {
+            int colon = entry.indexOf(':');
+            codes.put(String.format("%4s", entry.substring(0, colon)), entry.substring(colon + 1));
+        }
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            addExitCodeHelp(sub);
+        }
+    }
+}
