@@ -1,0 +1,16 @@
+package apprentice.core.pipeline;
+
+import java.util.List;
+
+/**
+ * Text to token ids for the text encoder, as the pipeline needs them: every row padded (or truncated)
+ * to the encoder's sequence length, as diffusers tokenises with {@code padding="max_length",
+ * truncation=True}. The CLIP BPE tokenizer is adapted to this with a method reference
+ * ({@code clipTokenizer::tokenizeBatch}); tests pass fakes.
+ */
+@FunctionalInterface
+public interface PromptTokenizer {
+
+    /** One padded id row per text, in order. */
+    int[][] tokenizeBatch(List<String> texts);
+}
