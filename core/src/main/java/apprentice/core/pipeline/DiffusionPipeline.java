@@ -5,6 +5,7 @@ import apprentice.core.model.Denoiser;
 import apprentice.core.model.LatentDistribution;
 import apprentice.core.model.TextEncoder;
 import apprentice.core.noise.NoiseSource;
+import apprentice.core.noise.TorchGenerator;
 import apprentice.core.scheduler.Scheduler;
 import apprentice.core.scheduler.SchedulerConfig;
 import apprentice.core.tensor.Tensor;
@@ -52,6 +53,11 @@ public final class DiffusionPipeline {
     private final int defaultImageSize;
     private final SchedulerFactory schedulers;
     private final SeededNoise noise;
+
+    /** A pipeline whose per-image noise is torch's CPU generator ({@link TorchGenerator}), as in diffusers. */
+    public DiffusionPipeline(ModelComponents components, SchedulerFactory schedulers) {
+        this(components, schedulers, TorchGenerator::new);
+    }
 
     public DiffusionPipeline(ModelComponents components, SchedulerFactory schedulers, SeededNoise noise) {
         this.tokenizer = Objects.requireNonNull(components.tokenizer(), "tokenizer");

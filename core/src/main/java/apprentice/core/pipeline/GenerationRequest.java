@@ -1,11 +1,11 @@
 package apprentice.core.pipeline;
 
+import apprentice.core.noise.Seeds;
 import apprentice.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What to generate. Build with {@link #builder()}.
@@ -75,6 +75,9 @@ public record GenerationRequest(
             throw new IllegalArgumentException("got " + seeds.size() + " seeds for " + total + " images ("
                     + prompts.size() + " prompts × " + imagesPerPrompt + "): give one seed per image, or a base seed");
         }
+        for (long seed : seeds) {
+            Seeds.requireValid(seed);
+        }
         if (steps < 1) {
             throw new IllegalArgumentException("steps is " + steps + ": at least 1 inference step is needed");
         }
@@ -137,7 +140,7 @@ public record GenerationRequest(
         return new Builder();
     }
 
-    /** Builder with diffusers' defaults: 50 steps, guidance 7.5, strength 0.8, one image per prompt, a random base seed. */
+    /** Builder with diffusers' defaults: 50 steps, guidance 7.5, strength 0.8, one image per prompt, a random base seed ({@link Seeds#random()}). */
     public static final class Builder {
         private List<String> prompts = new ArrayList<>();
         private List<String> negativePrompts;
@@ -260,10 +263,13 @@ public record GenerationRequest(
             }
             List<Long> s = seeds;
             if (s == null) {
-                long base = baseSeed != null ? baseSeed : ThreadLocalRandom.current().nextLong(0, 1L << 53);
+                // image i gets base + i (see Seeds): any image can be regenerated alone from its own seed
+                long base = baseSeed != null ? baseSeed : Seeds.random();
                 s = new ArrayList<>();
-                for (int i = 0; i < n * Math.max(imagesPerPrompt, 0); i++) {
-                    s.add(base + i);
+                if (n > 0 && imagesPerPrompt > 0) {
+                    for (long seed : Seeds.forBatch(base, n * imagesPerPrompt)) {
+                        s.add(seed);
+                    }
                 }
             }
             return new GenerationRequest(prompts, negatives, imagesPerPrompt, s, steps, guidanceScale, width, height,
