@@ -1,0 +1,112 @@
+package apprentice.core.scheduler;
+
+import apprentice.core.noise.NoiseSource;
+import apprentice.core.tensor.Tensor;
+
+/**
+ * diffusers' {@code EulerDiscreteScheduler} (k-diffusion's Euler method, {@code s_churn = 0}): deterministic
+ * first-order steps in σ, x ← x + (x - x̂0)/σ · (σ_next - σ).
+ *
+ * <p>Supports timestep_spacing linspace/leading/trailing, steps_offset, prediction_type epsilon/v_prediction/
+ * sample, use_karras_sigmas (with sigma_min/sigma_max), final_sigmas_type zero/sigma_min.
+ */
+public final class EulerDiscreteScheduler implements Scheduler {
+    private static final String NAME = "EulerDiscreteScheduler";
+    private final SigmaFamilyConfig config;
+    private final boolean karras;
+    private final Double sigmaMin;
+    private final Double sigmaMax;
+    private final boolean finalSigmaMin;
+    private final StepIndex index = new StepIndex(false);
+    private EulerFamilySchedule schedule;
+
+    public EulerDiscreteScheduler(SchedulerConfig config) {
+        this.config = new SigmaFamilyConfig(config, NAME);
+        this.config.rejectTrue("use_exponential_sigmas", "use_beta_sigmas");
+        this.config.requireOneOf("interpolation_type", "linear", "linear");
+        this.config.requireOneOf("timestep_type", "discrete", "discrete");
+        this.karras = this.config.flag("use_karras_sigmas");
+        this.sigmaMin = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : null;
+        this.sigmaMax = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : null;
+        this.finalSigmaMin = "sigma_min".equals(this.config.requireOneOf("final_sigmas_type", "zero", "zero", "sigma_min"));
+    }
+
+    @Override
+    public void setTimesteps(int numInferenceSteps) {
+        schedule = EulerFamilySchedule.build(config, numInferenceSteps, karras, sigmaMin, sigmaMax, finalSigmaMin);
+        index.reset();
+    }
+
+    @Override
+    public double[] timesteps() {
+        return schedule().timesteps.clone();
+    }
+
+    /** σ per step plus the final σ (length n+1), as float32 values. */
+    public float[] sigmas() {
+        return schedule().sigmas.clone();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return schedule().initNoiseSigma(config.spacing);
+    }
+
+    @Override
+    public Tensor scaleModelInput(Tensor sample, double timestep) {
+        EulerFamilySchedule s = schedule();
+        return EulerFamilySchedule.scaleModelInput(sample, s.sigmas[index.current(s.timesteps, timestep)]);
+    }
+
+    @Override
+    public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
+        EulerFamilySchedule s = schedule();
+        SampleMath.requireSameShape(modelOutput, sample, NAME);
+        int i = index.current(s.timesteps, timestep);
+        double sigma = s.sigmas[i];
+        double dt = s.sigmas[i + 1] - sigma;
+        float[] m = modelOutput.data();
+        float[] x = sample.data();
+        float[] prev = new float[x.length];
+        float[] x0 = new float[x.length];
+        double vScale = -sigma / Math.sqrt(sigma * sigma + 1);
+        double vSample = 1 / (sigma * sigma + 1);
+        for (int k = 0; k < x.length; k++) {
+            double pred = switch (config.prediction) {
+                case EPSILON -> x[k] - sigma * m[k];
+                case V_PREDICTION -> m[k] * vScale + x[k] * vSample;
+                case SAMPLE -> m[k];
+            };
+            double derivative = (x[k] - pred) / sigma;
+            prev[k] = (float) (x[k] + derivative * dt);
+            x0[k] = (float) pred;
+        }
+        index.advance();
+        return new StepResult(new Tensor(sample.shape(), prev), new Tensor(sample.shape(), x0));
+    }
+
+    /** x + σ·noise with σ at {@code timestep} (or at the begin index once img2img set one). */
+    @Override
+    public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
+        EulerFamilySchedule s = schedule();
+        double sigma = s.sigmas[index.forAddNoise(s.timesteps, timestep)];
+        return SampleMath.combine(originalSamples, 1.0, noise, sigma, NAME);
+    }
+
+    @Override
+    public void setBeginIndex(int beginIndex) {
+        index.setBeginIndex(beginIndex, schedule().timesteps.length);
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config.raw;
+    }
+
+    private EulerFamilySchedule schedule() {
+        if (schedule == null) {
+            throw new IllegalStateException(NAME + ": call setTimesteps(n) before sampling");
+        }
+        return schedule;
+    }
+}

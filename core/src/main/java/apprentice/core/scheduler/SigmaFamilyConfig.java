@@ -1,0 +1,123 @@
+package apprentice.core.scheduler;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The options the sigma-based schedulers (Euler, Euler ancestral, DPM-Solver++, UniPC) share, read from a
+ * {@link SchedulerConfig} with diffusers' class defaults for these four ({@code timestep_spacing="linspace"},
+ * {@code steps_offset=0}, {@code prediction_type="epsilon"}).
+ *
+ * <p>Options that diffusers offers but apprentice does not implement are refused here with a message that
+ * names them, rather than silently sampling with a different schedule.
+ */
+final class SigmaFamilyConfig {
+
+    /** What the denoiser predicts. */
+    enum Prediction {
+        EPSILON, V_PREDICTION, SAMPLE;
+
+        static Prediction parse(String value, String scheduler) {
+            return switch (value) {
+                case "epsilon" -> EPSILON;
+                case "v_prediction" -> V_PREDICTION;
+                case "sample" -> SAMPLE;
+                default -> throw new IllegalArgumentException(scheduler + ": unsupported prediction_type '" + value
+                        + "': use epsilon, v_prediction or sample in scheduler_config.json");
+            };
+        }
+    }
+
+    /** diffusers' timestep_spacing. */
+    enum Spacing {
+        LINSPACE, LEADING, TRAILING;
+
+        static Spacing parse(String value, String scheduler) {
+            return switch (value) {
+                case "linspace" -> LINSPACE;
+                case "leading" -> LEADING;
+                case "trailing" -> TRAILING;
+                default -> throw new IllegalArgumentException(scheduler + ": unsupported timestep_spacing '" + value
+                        + "': use linspace, leading or trailing");
+            };
+        }
+    }
+
+    final String scheduler;
+    final SchedulerConfig raw;
+    final TrainSchedule train;
+    final int numTrainTimesteps;
+    final Spacing spacing;
+    final int stepsOffset;
+    final Prediction prediction;
+    /** float32 σ per training timestep, increasing with t. */
+    final float[] trainSigmas;
+
+    SigmaFamilyConfig(SchedulerConfig config, String scheduler) {
+        if (config == null) {
+            throw new IllegalArgumentException(scheduler + ": config is null: pass a SchedulerConfig "
+                    + "(e.g. SchedulerConfig.read(modelDir.resolve(\"scheduler/scheduler_config.json\")))");
+        }
+        this.scheduler = scheduler;
+        this.raw = config;
+        rejectTrue("rescale_betas_zero_snr");
+        this.train = TrainSchedule.from(config);
+        this.numTrainTimesteps = train.numTrainTimesteps();
+        this.spacing = Spacing.parse(config.getString("timestep_spacing", "linspace"), scheduler);
+        this.stepsOffset = config.getInt("steps_offset", 0);
+        this.prediction = Prediction.parse(config.getString("prediction_type", "epsilon"), scheduler);
+        this.trainSigmas = SigmaSchedule.trainSigmas(train.alphasCumprod());
+    }
+
+    boolean flag(String key) {
+        return raw.getBoolean(key, false);
+    }
+
+    /** Refuses an option that apprentice does not implement when it is switched on. */
+    void rejectTrue(String... keys) {
+        for (String key : keys) {
+            if (raw.getBoolean(key, false)) {
+                throw new IllegalArgumentException(scheduler + ": " + key
+                        + "=true is not supported: set it to false in scheduler_config.json");
+            }
+        }
+    }
+
+    /** Refuses any value of {@code key} other than the listed ones (an absent key takes {@code dflt}). */
+    String requireOneOf(String key, String dflt, String... allowed) {
+        String v = raw.getString(key, dflt);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException(scheduler + ": " + key + "='" + v + "' is not supported: use "
+                    + String.join(" or ", allowed));
+        }
+        return v;
+    }
+
+    /** An optional float option that diffusers writes as a number, null, or a string such as "-inf". */
+    double doubleOrInfinity(String key, double dflt) {
+        Object v = raw.asMap().get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        String s = v.toString().trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            case "inf", "infinity" -> Double.POSITIVE_INFINITY;
+            default -> {
+                try {
+                    yield Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(scheduler + ": " + key + "='" + v + "' is not a number");
+                }
+            }
+        };
+    }
+
+    /** σ for the k-diffusion parameterisation at (fractional) training timestep t, as {@code np.interp}. */
+    double sigmaAt(double t) {
+        return SigmaSchedule.interp(t, trainSigmas);
+    }
+}
