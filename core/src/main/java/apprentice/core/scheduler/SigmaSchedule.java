@@ -1,5 +1,7 @@
 package apprentice.core.scheduler;
 
+import java.util.Arrays;
+
 /**
  * The numeric building blocks shared by the sigma-parameterised schedulers (Euler, Euler ancestral,
  * DPM-Solver++, UniPC), reproducing the NumPy expressions diffusers uses to build their schedules.
@@ -53,8 +55,7 @@ final class SigmaSchedule {
 
     /**
      * {@code np.arange(start, stop, step)} for a float step: its length is {@code ceil((stop-start)/step)} and
-     * its values {@code start + i·delta} with {@code delta = (start+step) - start}. The length rule is why
-     * diffusers' trailing spacing yields one extra timestep for some step counts (61, 103, ...).
+     * its values {@code start + i·delta} with {@code delta = (start+step) - start}.
      */
     static double[] arange(double start, double stop, double step) {
         int len = (int) Math.max(0, Math.ceil((stop - start) / step));
@@ -71,10 +72,13 @@ final class SigmaSchedule {
     }
 
     /**
-     * diffusers' "trailing" spacing: {@code np.arange(last, 0, -T/n).round() - 1}, largest first.
+     * diffusers' "trailing" spacing: {@code np.arange(last, 0, -T/n).round() - 1}, largest first, cut to n
+     * entries. For some n (61, 103, ...) NumPy's arange yields one more entry, next to 0, which diffusers turns
+     * into timestep -1 and an extra model call; apprentice keeps exactly n steps (as its DdimScheduler does).
      */
     static double[] trailing(int lastTimestep, int numTrainTimesteps, int numInferenceSteps) {
-        double[] t = arange(lastTimestep, 0, -((double) numTrainTimesteps / numInferenceSteps));
+        double[] all = arange(lastTimestep, 0, -((double) numTrainTimesteps / numInferenceSteps));
+        double[] t = Arrays.copyOf(all, Math.min(all.length, numInferenceSteps));
         for (int i = 0; i < t.length; i++) {
             t[i] = Math.rint(t[i]) - 1;
         }
