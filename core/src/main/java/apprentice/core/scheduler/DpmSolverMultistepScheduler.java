@@ -2,6 +2,7 @@ package apprentice.core.scheduler;
 
 import apprentice.core.noise.NoiseSource;
 import apprentice.core.tensor.Tensor;
+import java.util.Map;
 
 /**
  * diffusers' {@code DPMSolverMultistepScheduler} with {@code algorithm_type="dpmsolver++"}: the data-prediction
@@ -18,6 +19,25 @@ import apprentice.core.tensor.Tensor;
  */
 public final class DpmSolverMultistepScheduler implements Scheduler {
     private static final String NAME = "DPMSolverMultistepScheduler";
+    static final Map<String, Object> DEFAULTS = SigmaFamilyConfig.defaults(Map.ofEntries(
+            Map.entry("solver_order", 2),
+            Map.entry("thresholding", false),
+            Map.entry("dynamic_thresholding_ratio", 0.995),
+            Map.entry("sample_max_value", 1.0),
+            Map.entry("algorithm_type", "dpmsolver++"),
+            Map.entry("solver_type", "midpoint"),
+            Map.entry("lower_order_final", true),
+            Map.entry("euler_at_final", false),
+            Map.entry("use_karras_sigmas", false),
+            Map.entry("use_exponential_sigmas", false),
+            Map.entry("use_beta_sigmas", false),
+            Map.entry("use_lu_lambdas", false),
+            Map.entry("use_flow_sigmas", false),
+            Map.entry("flow_shift", 1.0),
+            Map.entry("final_sigmas_type", "zero"),
+            Map.entry("lambda_min_clipped", Double.NEGATIVE_INFINITY),
+            Map.entry("use_dynamic_shifting", false),
+            Map.entry("time_shift_type", "exponential")));
     private final SigmaFamilyConfig config;
     private final int solverOrder;
     private final boolean karras;
@@ -33,8 +53,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     private int lowerOrderNums;
 
     public DpmSolverMultistepScheduler(SchedulerConfig config) {
-        this.config = new SigmaFamilyConfig(config, NAME);
+        this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
         SigmaFamilyConfig c = this.config;
+        config = c.raw;
         c.requireOneOf("algorithm_type", "dpmsolver++", "dpmsolver++", "deis");
         // diffusers maps the UniPC/DEIS solver types onto midpoint
         c.requireOneOf("solver_type", "midpoint", "midpoint", "logrho", "bh1", "bh2");

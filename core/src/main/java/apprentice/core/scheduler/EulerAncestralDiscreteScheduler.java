@@ -20,7 +20,7 @@ public final class EulerAncestralDiscreteScheduler implements Scheduler {
     private EulerFamilySchedule schedule;
 
     public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
-        this.config = new SigmaFamilyConfig(config, NAME);
+        this.config = new SigmaFamilyConfig(config, NAME, SigmaFamilyConfig.COMMON_DEFAULTS);
     }
 
     @Override

@@ -2,6 +2,7 @@ package apprentice.core.scheduler;
 
 import apprentice.core.noise.NoiseSource;
 import apprentice.core.tensor.Tensor;
+import java.util.Map;
 
 /**
  * diffusers' {@code EulerDiscreteScheduler} (k-diffusion's Euler method, {@code s_churn = 0}): deterministic
@@ -12,6 +13,13 @@ import apprentice.core.tensor.Tensor;
  */
 public final class EulerDiscreteScheduler implements Scheduler {
     private static final String NAME = "EulerDiscreteScheduler";
+    static final Map<String, Object> DEFAULTS = SigmaFamilyConfig.defaults(Map.of(
+            "interpolation_type", "linear",
+            "use_karras_sigmas", false,
+            "use_exponential_sigmas", false,
+            "use_beta_sigmas", false,
+            "timestep_type", "discrete",
+            "final_sigmas_type", "zero"));
     private final SigmaFamilyConfig config;
     private final boolean karras;
     private final Double sigmaMin;
@@ -21,13 +29,13 @@ public final class EulerDiscreteScheduler implements Scheduler {
     private EulerFamilySchedule schedule;
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
-        this.config = new SigmaFamilyConfig(config, NAME);
+        this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
         this.config.rejectTrue("use_exponential_sigmas", "use_beta_sigmas");
         this.config.requireOneOf("interpolation_type", "linear", "linear");
         this.config.requireOneOf("timestep_type", "discrete", "discrete");
         this.karras = this.config.flag("use_karras_sigmas");
-        this.sigmaMin = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : null;
-        this.sigmaMax = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : null;
+        this.sigmaMin = this.config.optionalDouble("sigma_min");
+        this.sigmaMax = this.config.optionalDouble("sigma_max");
         this.finalSigmaMin = "sigma_min".equals(this.config.requireOneOf("final_sigmas_type", "zero", "zero", "sigma_min"));
     }
 

@@ -71,9 +71,9 @@ final class EulerFamilySchedule {
      * The factor for unit-variance initial noise: the largest σ, or sqrt(σmax²+1) for "leading" spacing
      * (diffusers' rule, computed in float32 like torch).
      */
-    float initNoiseSigma(SigmaFamilyConfig.Spacing spacing) {
+    float initNoiseSigma(TimestepSpacing spacing) {
         float max = SigmaSchedule.max(sigmas);
-        return spacing == SigmaFamilyConfig.Spacing.LEADING ? (float) Math.sqrt(max * max + 1f) : max;
+        return spacing == TimestepSpacing.LEADING ? (float) Math.sqrt(max * max + 1f) : max;
     }
 
     /** {@code sample / sqrt(σ²+1)} in float32, as diffusers' Euler {@code scale_model_input}. */

@@ -2,6 +2,7 @@ package apprentice.core.scheduler;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The options the sigma-based schedulers (Euler, Euler ancestral, DPM-Solver++, UniPC) share, read from a
@@ -12,6 +13,24 @@ import java.util.Locale;
  * names them, rather than silently sampling with a different schedule.
  */
 final class SigmaFamilyConfig {
+
+    /** Constructor defaults shared by all four classes (diffusers' signatures). */
+    static final Map<String, Object> COMMON_DEFAULTS = Map.of(
+            "num_train_timesteps", 1000,
+            "beta_start", 0.0001,
+            "beta_end", 0.02,
+            "beta_schedule", "linear",
+            "prediction_type", "epsilon",
+            "timestep_spacing", "linspace",
+            "steps_offset", 0,
+            "rescale_betas_zero_snr", false);
+
+    /** {@link #COMMON_DEFAULTS} plus a class's own. */
+    static Map<String, Object> defaults(Map<String, Object> own) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(COMMON_DEFAULTS);
+        m.putAll(own);
+        return m;
+    }
 
     /** What the denoiser predicts. */
     enum Prediction {
@@ -28,42 +47,32 @@ final class SigmaFamilyConfig {
         }
     }
 
-    /** diffusers' timestep_spacing. */
-    enum Spacing {
-        LINSPACE, LEADING, TRAILING;
-
-        static Spacing parse(String value, String scheduler) {
-            return switch (value) {
-                case "linspace" -> LINSPACE;
-                case "leading" -> LEADING;
-                case "trailing" -> TRAILING;
-                default -> throw new IllegalArgumentException(scheduler + ": unsupported timestep_spacing '" + value
-                        + "': use linspace, leading or trailing");
-            };
-        }
-    }
-
     final String scheduler;
     final SchedulerConfig raw;
     final TrainSchedule train;
     final int numTrainTimesteps;
-    final Spacing spacing;
+    final TimestepSpacing spacing;
     final int stepsOffset;
     final Prediction prediction;
     /** float32 σ per training timestep, increasing with t. */
     final float[] trainSigmas;
 
-    SigmaFamilyConfig(SchedulerConfig config, String scheduler) {
+    /**
+     * @param defaults the scheduler class's constructor defaults, filled in where the config lacks a key (as
+     *     diffusers' {@code from_config} does), so that {@link Scheduler#config()} states every value used
+     */
+    SigmaFamilyConfig(SchedulerConfig config, String scheduler, Map<String, ?> defaults) {
         if (config == null) {
             throw new IllegalArgumentException(scheduler + ": config is null: pass a SchedulerConfig "
                     + "(e.g. SchedulerConfig.read(modelDir.resolve(\"scheduler/scheduler_config.json\")))");
         }
         this.scheduler = scheduler;
-        this.raw = config;
+        this.raw = ConfigDefaults.apply(config, defaults);
+        config = this.raw;
         rejectTrue("rescale_betas_zero_snr");
         this.train = TrainSchedule.from(config);
         this.numTrainTimesteps = train.numTrainTimesteps();
-        this.spacing = Spacing.parse(config.getString("timestep_spacing", "linspace"), scheduler);
+        this.spacing = TimestepSpacing.parse(config.getString("timestep_spacing", "linspace"));
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.prediction = Prediction.parse(config.getString("prediction_type", "epsilon"), scheduler);
         this.trainSigmas = SigmaSchedule.trainSigmas(train.alphasCumprod());
@@ -114,6 +123,11 @@ final class SigmaFamilyConfig {
                 }
             }
         };
+    }
+
+    /** A numeric option that may be absent or null (diffusers' {@code sigma_min}); null then. */
+    Double optionalDouble(String key) {
+        return raw.has(key) ? raw.getDouble(key, 0) : null;
     }
 
     /** σ for the k-diffusion parameterisation at (fractional) training timestep t, as {@code np.interp}. */

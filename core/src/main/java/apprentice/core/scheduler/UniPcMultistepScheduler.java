@@ -3,6 +3,8 @@ package apprentice.core.scheduler;
 import apprentice.core.noise.NoiseSource;
 import apprentice.core.tensor.Tensor;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +23,23 @@ import java.util.Set;
  */
 public final class UniPcMultistepScheduler implements Scheduler {
     private static final String NAME = "UniPCMultistepScheduler";
+    static final Map<String, Object> DEFAULTS = SigmaFamilyConfig.defaults(Map.ofEntries(
+            Map.entry("solver_order", 2),
+            Map.entry("thresholding", false),
+            Map.entry("dynamic_thresholding_ratio", 0.995),
+            Map.entry("sample_max_value", 1.0),
+            Map.entry("predict_x0", true),
+            Map.entry("solver_type", "bh2"),
+            Map.entry("lower_order_final", true),
+            Map.entry("disable_corrector", List.of()),
+            Map.entry("use_karras_sigmas", false),
+            Map.entry("use_exponential_sigmas", false),
+            Map.entry("use_beta_sigmas", false),
+            Map.entry("use_flow_sigmas", false),
+            Map.entry("flow_shift", 1.0),
+            Map.entry("final_sigmas_type", "zero"),
+            Map.entry("use_dynamic_shifting", false),
+            Map.entry("time_shift_type", "exponential")));
     private final SigmaFamilyConfig config;
     private final int solverOrder;
     private final boolean bh2;
@@ -44,8 +63,9 @@ public final class UniPcMultistepScheduler implements Scheduler {
     private int lowerOrderNums;
 
     public UniPcMultistepScheduler(SchedulerConfig config) {
-        this.config = new SigmaFamilyConfig(config, NAME);
+        this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
         SigmaFamilyConfig c = this.config;
+        config = c.raw;
         c.rejectTrue("thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas",
                 "use_dynamic_shifting");
         if (!config.getBoolean("predict_x0", true)) {
@@ -70,8 +90,8 @@ public final class UniPcMultistepScheduler implements Scheduler {
             }
         }
         this.karras = c.flag("use_karras_sigmas");
-        this.sigmaMin = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : null;
-        this.sigmaMax = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : null;
+        this.sigmaMin = c.optionalDouble("sigma_min");
+        this.sigmaMax = c.optionalDouble("sigma_max");
         this.finalSigma = MultistepSchedule.finalSigma(c);
     }
 
