@@ -1,0 +1,165 @@
+package apprentice.onnx.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How ONNX Runtime runs the model sessions.
+ *
+ * @param provider execution provider: {@link Provider#CPU} (default) or {@link Provider#CUDA}, which needs the
+ *                 GPU build of ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime_gpu}) on the class path
+ * @param deviceId CUDA device index (ignored on CPU)
+ * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (one per physical core)
+ * @param interOpThreads threads across independent operators; 0 lets ONNX Runtime choose
+ * @param optimization graph optimisation level
+ * @param unetDims symbolic dimensions of the UNet session pinned to fixed values with
+ *                 {@code SessionOptions.setSymbolicDimensionValue} (Optimum's names: {@code batch_size},
+ *                 {@code height}, {@code width}, {@code sequence_length}, {@code steps}), so that ONNX Runtime
+ *                 can plan memory statically. Only the UNet, the hot path, is pinned: the other sessions run
+ *                 other batch sizes (VAE one image at a time) and use the same names for pixel sizes. A run
+ *                 whose shapes differ from the pins fails. Empty: nothing pinned
+ */
+public record RuntimeOptions(
+        Provider provider,
+        int deviceId,
+        int intraOpThreads,
+        int interOpThreads,
+        Optimization optimization,
+        Map<String, Long> unetDims) {
+
+    /** Execution providers apprentice knows how to configure. */
+    public enum Provider {
+        CPU, CUDA;
+
+        /** Parses "cpu" or "cuda" (any case). */
+        public static Provider parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown execution provider '" + name + "': use cpu or cuda", e);
+            }
+        }
+    }
+
+    /** ONNX Runtime's graph optimisation levels. */
+    public enum Optimization {
+        NONE(SessionOptions.OptLevel.NO_OPT),
+        BASIC(SessionOptions.OptLevel.BASIC_OPT),
+        EXTENDED(SessionOptions.OptLevel.EXTENDED_OPT),
+        ALL(SessionOptions.OptLevel.ALL_OPT);
+
+        final SessionOptions.OptLevel level;
+
+        Optimization(SessionOptions.OptLevel level) {
+            this.level = level;
+        }
+
+        public static Optimization parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown graph optimisation level '" + name
+                        + "': use none, basic, extended or all", e);
+            }
+        }
+    }
+
+    public RuntimeOptions {
+        if (provider == null) {
+            provider = Provider.CPU;
+        }
+        if (optimization == null) {
+            optimization = Optimization.ALL;
+        }
+        if (intraOpThreads < 0 || interOpThreads < 0) {
+            throw new IllegalArgumentException("thread counts must be >= 0 (0 = ONNX Runtime's choice), got intra-op "
+                    + intraOpThreads + ", inter-op " + interOpThreads);
+        }
+        if (deviceId < 0) {
+            throw new IllegalArgumentException("device id must be >= 0, got " + deviceId);
+        }
+        unetDims = unetDims == null ? Map.of() : Map.copyOf(new TreeMap<>(unetDims));
+        unetDims.forEach((k, v) -> {
+            if (v == null || v < 1) {
+                throw new IllegalArgumentException("pinned dimension " + k + "=" + v + " must be a positive size");
+            }
+        });
+    }
+
+    /** CPU, ONNX Runtime's thread defaults, all graph optimisations, nothing pinned. */
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(Provider.CPU, 0, 0, 0, Optimization.ALL, Map.of());
+    }
+
+    public RuntimeOptions withProvider(Provider p) {
+        return new RuntimeOptions(p, deviceId, intraOpThreads, interOpThreads, optimization, unetDims);
+    }
+
+    public RuntimeOptions withDeviceId(int id) {
+        return new RuntimeOptions(provider, id, intraOpThreads, interOpThreads, optimization, unetDims);
+    }
+
+    public RuntimeOptions withThreads(int intra, int inter) {
+        return new RuntimeOptions(provider, deviceId, intra, inter, optimization, unetDims);
+    }
+
+    public RuntimeOptions withOptimization(Optimization o) {
+        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, o, unetDims);
+    }
+
+    public RuntimeOptions withUnetDims(Map<String, Long> dims) {
+        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, optimization, dims);
+    }
+
+    /** Whether the ONNX Runtime on the class path can run CUDA (the GPU build). */
+    public static boolean cudaAvailable() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    }
+
+    /**
+     * Session options for one session; the caller closes them.
+     *
+     * @param pinnedDims symbolic dimensions to pin for this session (empty for none)
+     */
+    SessionOptions toSessionOptions(Map<String, Long> pinnedDims) throws OrtException {
+        if (provider == Provider.CUDA && !cudaAvailable()) {
+            throw new IllegalStateException("the CUDA execution provider was requested, but the ONNX Runtime on the class "
+                    + "path is the CPU build (available: " + OrtEnvironment.getAvailableProviders() + "): replace "
+                    + "com.microsoft.onnxruntime:onnxruntime with onnxruntime_gpu of the same version, or use the cpu provider");
+        }
+        SessionOptions so = new SessionOptions();
+        try {
+            so.setOptimizationLevel(optimization.level);
+            if (intraOpThreads > 0) {
+                so.setIntraOpNumThreads(intraOpThreads);
+            }
+            if (interOpThreads > 0) {
+                so.setInterOpNumThreads(interOpThreads);
+            }
+            for (Map.Entry<String, Long> e : pinnedDims.entrySet()) {
+                so.setSymbolicDimensionValue(e.getKey(), e.getValue());
+            }
+            if (provider == Provider.CUDA) {
+                so.addCUDA(deviceId);
+            }
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    /** One line for logs and bench reports. */
+    public String describe() {
+        return provider.name().toLowerCase(Locale.ROOT) + (provider == Provider.CUDA ? ":" + deviceId : "")
+                + ", intra-op threads " + (intraOpThreads == 0 ? "auto" : intraOpThreads)
+                + ", inter-op threads " + (interOpThreads == 0 ? "auto" : interOpThreads)
+                + ", optimisation " + optimization.name().toLowerCase(Locale.ROOT)
+                + (unetDims.isEmpty() ? "" : ", UNet dims pinned " + unetDims);
+    }
+}
