@@ -6,8 +6,11 @@ import apprentice.core.model.LatentDistribution;
 import apprentice.core.model.TextEncoder;
 import apprentice.core.noise.NoiseSource;
 import apprentice.core.noise.TorchGenerator;
+import apprentice.core.scheduler.Img2ImgTimesteps;
+import apprentice.core.scheduler.LcmScheduler;
 import apprentice.core.scheduler.Scheduler;
 import apprentice.core.scheduler.SchedulerConfig;
+import apprentice.core.scheduler.Schedulers;
 import apprentice.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +41,11 @@ import java.util.Objects;
  *   <li>decode {@code latents / scaling_factor}, one image at a time (as diffusers' ONNX pipelines do).</li>
  * </ol>
  *
- * <p>Image-to-image with strength 0, or with so few steps that {@code int(steps·strength)} is 0, runs no UNet
- * evaluation and returns the VAE reconstruction of the input (posterior sample, no noise added); diffusers
- * raises an error there instead.
+ * <p>Image-to-image timesteps: diffusers' {@code get_timesteps} (see {@link Img2ImgTimesteps}); for a true LCM
+ * model (LCM scheduler and a UNet with {@code timestep_cond}) LCM's own {@code set_timesteps(n, strength)}, as
+ * {@code LatentConsistencyModelImg2ImgPipeline} does. Strength 0, or so few steps that {@code int(steps·strength)}
+ * is 0, runs no UNet evaluation and returns the VAE reconstruction of the input (posterior sample, no noise
+ * added); diffusers raises an error there instead.
  *
  * <p>A pipeline holds no per-run state; runs on one pipeline may overlap if its components allow it.
  */
@@ -53,6 +58,19 @@ public final class DiffusionPipeline {
     private final int defaultImageSize;
     private final SchedulerFactory schedulers;
     private final SeededNoise noise;
+
+    /**
+     * The standard pipeline: schedulers from {@link Schedulers} (a request's short name, else the folder's
+     * {@code _class_name}) and torch's CPU generator per image ({@link TorchGenerator}), as diffusers.
+     */
+    public DiffusionPipeline(ModelComponents components) {
+        this(components, DiffusionPipeline::standardScheduler);
+    }
+
+    /** The scheduler named {@code shortName}, or the config's own class when it is null. */
+    public static Scheduler standardScheduler(String shortName, SchedulerConfig base) {
+        return shortName == null ? Schedulers.create(base) : Schedulers.create(shortName, base);
+    }
 
     /** A pipeline whose per-image noise is torch's CPU generator ({@link TorchGenerator}), as in diffusers. */
     public DiffusionPipeline(ModelComponents components, SchedulerFactory schedulers) {
@@ -127,7 +145,7 @@ public final class DiffusionPipeline {
             Tensor latents;
             cancel.throwIfCancelled("before preparing latents");
             if (req.isImageToImage()) {
-                timesteps = Img2ImgStart.timesteps(scheduler, req.steps(), req.strength());
+                timesteps = img2imgTimesteps(scheduler).timesteps();
                 double[] ts = timesteps;
                 latents = timed(Phase.IMAGE_ENCODE, () -> imageLatents(scheduler, ts, perImage, latentShape));
             } else {
@@ -150,6 +168,18 @@ public final class DiffusionPipeline {
                     ? scheduler.config().className() : scheduler.getClass().getSimpleName();
             return new GenerationResult(images, finalLatents, req.seeds(), timesteps.clone(), timesteps.length, cfg,
                     schedulerName, req.isImageToImage() ? req.strength() : Double.NaN, timings);
+        }
+
+        /**
+         * A true LCM model (LCM scheduler and a UNet with {@code timestep_cond}) starts where diffusers'
+         * {@code LatentConsistencyModelImg2ImgPipeline} does: {@code set_timesteps(n, strength)}, all n steps
+         * run. Every other combination uses {@code StableDiffusionImg2ImgPipeline.get_timesteps}.
+         */
+        private Img2ImgTimesteps img2imgTimesteps(Scheduler scheduler) {
+            if (scheduler instanceof LcmScheduler lcm && unet.timestepCondDim() > 0) {
+                return Img2ImgTimesteps.prepareLcm(lcm, req.steps(), req.strength());
+            }
+            return Img2ImgTimesteps.prepare(scheduler, req.steps(), req.strength());
         }
 
         private int[] resolveSize(int factor) {

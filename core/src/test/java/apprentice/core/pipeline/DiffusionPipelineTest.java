@@ -307,4 +307,41 @@ class DiffusionPipelineTest {
         assertEquals(List.of("", ""), r.negativePrompts());
         assertNull(r.scheduler());
     }
+
+    private static final java.util.Map<String, Object> SD_SCHEDULE = java.util.Map.of("num_train_timesteps", 1000,
+            "beta_start", 0.00085, "beta_end", 0.012, "beta_schedule", "scaled_linear", "steps_offset", 1,
+            "set_alpha_to_one", false, "clip_sample", false);
+
+    private static DiffusionPipeline standard(String className, Fakes.Unet unet) {
+        java.util.Map<String, Object> cfg = new java.util.HashMap<>(SD_SCHEDULE);
+        cfg.put("_class_name", className);
+        return new DiffusionPipeline(new ModelComponents(Fakes::tokenize, new Fakes.TextEnc(), unet,
+                new Fakes.Vae(false), new apprentice.core.scheduler.SchedulerConfig(cfg), "fake", 8));
+    }
+
+    @Test
+    void standardSchedulersComeFromTheFolderConfigOrTheRequest() {
+        Fakes.Unet unet = new Fakes.Unet(0);
+        GenerationResult ddim = standard("DDIMScheduler", unet).generate(request().steps(4).build());
+        assertEquals("DDIMScheduler", ddim.scheduler());
+        assertArrayEquals(new double[] {751, 501, 251, 1}, ddim.timesteps(), "DDIM leading spacing, steps_offset 1");
+        GenerationResult lcm = standard("DDIMScheduler", unet).generate(request().steps(4).scheduler("lcm").build());
+        assertEquals("LCMScheduler", lcm.scheduler());
+        assertThrows(IllegalArgumentException.class,
+                () -> standard("DDIMScheduler", unet).generate(request().scheduler("nope").build()));
+    }
+
+    @Test
+    void lcmModelImg2ImgRunsAllStepsFromTheStrengthSchedule() {
+        // true LCM model (timestep_cond): LCM's set_timesteps(n, strength), all n steps run
+        Fakes.Unet lcmUnet = new Fakes.Unet(8);
+        GenerationResult r = standard("LCMScheduler", lcmUnet)
+                .generate(request().steps(4).initImage(image(1, 8)).strength(0.5).build());
+        assertEquals(4, r.nfe());
+        assertTrue(r.timesteps()[0] < 500, java.util.Arrays.toString(r.timesteps()));
+        // LCM scheduler on a plain UNet: StableDiffusionImg2ImgPipeline's get_timesteps keeps int(4·0.5) = 2
+        GenerationResult plain = standard("LCMScheduler", new Fakes.Unet(0))
+                .generate(request().steps(4).initImage(image(1, 8)).strength(0.5).build());
+        assertEquals(2, plain.nfe());
+    }
 }
