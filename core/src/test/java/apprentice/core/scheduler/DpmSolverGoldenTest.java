@@ -39,7 +39,7 @@ class DpmSolverGoldenTest {
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, DpmSolverMultistepScheduler::new, Img2ImgRule::tStart));
+        record(SigmaGolden.checkImg2Img(GOLDEN, DpmSolverMultistepScheduler::new));
     }
 
     @Test

@@ -38,7 +38,7 @@ class EulerAncestralGoldenTest {
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, EulerAncestralDiscreteScheduler::new, Img2ImgRule::tStart));
+        record(SigmaGolden.checkImg2Img(GOLDEN, EulerAncestralDiscreteScheduler::new));
     }
 
     @Test

@@ -39,7 +39,7 @@ class EulerGoldenTest {
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, EulerDiscreteScheduler::new, Img2ImgRule::tStart));
+        record(SigmaGolden.checkImg2Img(GOLDEN, EulerDiscreteScheduler::new));
     }
 
     @Test

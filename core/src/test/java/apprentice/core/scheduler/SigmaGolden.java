@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import apprentice.core.tensor.Tensor;
-import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -28,53 +27,40 @@ final class SigmaGolden {
     }
 
     /**
-     * The img2img entries: for each (steps, strength), the scheduler's timesteps from the recorded t_start are
-     * the recorded ones, and add_noise after set_begin_index gives the recorded noised latent; then the recorded
-     * 10-step strength-0.5 trajectory, teacher-forced and free-running.
-     *
-     * @param tStartOf the img2img logic under test: (num_inference_steps, strength) to t_start
+     * The img2img entries through {@link Img2ImgTimesteps} (diffusers' get_timesteps): for each (steps,
+     * strength) the retained timesteps, t_start and begin index are the recorded ones, and add_noise after
+     * set_begin_index gives the recorded noised latent; then the recorded 10-step strength-0.5 trajectory,
+     * teacher-forced and free-running.
      */
-    static double checkImg2Img(SchedulerGolden golden, Function<SchedulerConfig, ? extends Scheduler> factory,
-            TStart tStartOf) {
+    static double checkImg2Img(SchedulerGolden golden, Function<SchedulerConfig, ? extends Scheduler> factory) {
         SchedulerConfig config = golden.img2imgConfig();
         double worst = 0;
         for (SchedulerGolden.GetTimesteps g : golden.img2imgGetTimesteps()) {
             String label = golden.fileName() + " img2img n=" + g.numInferenceSteps() + " strength=" + g.strength();
             Scheduler s = factory.apply(config);
-            s.setTimesteps(g.numInferenceSteps());
-            int tStart = tStartOf.tStart(g.numInferenceSteps(), g.strength());
-            assertEquals(g.tStart(), tStart, label + ": t_start");
-            double[] tail = tail(s.timesteps(), tStart * s.order());
-            SchedulerGolden.assertTimesteps(g.timesteps(), tail, isWhole(g.timesteps()), label);
-            assertEquals(g.effectiveNumInferenceSteps(), tail.length, label + ": effective steps");
-            assertEquals(g.beginIndex(), Integer.valueOf(tStart * s.order()), label + ": begin_index");
-            s.setBeginIndex(g.beginIndex());
-            Tensor noised = s.addNoise(golden.imageLatent(), golden.baseLatent(), g.latentTimestep());
+            Img2ImgTimesteps r = Img2ImgTimesteps.prepare(s, g.numInferenceSteps(), g.strength());
+            assertEquals(g.initTimestep(), r.initTimestep(), label + ": init_timestep");
+            assertEquals(g.tStart(), r.tStart(), label + ": t_start");
+            SchedulerGolden.assertTimesteps(g.timesteps(), r.timesteps(), isWhole(g.timesteps()), label);
+            assertEquals(g.effectiveNumInferenceSteps(), r.effectiveSteps(), label + ": effective steps");
+            assertEquals(g.beginIndex(), Integer.valueOf(r.beginIndex()), label + ": begin_index");
+            assertEquals(g.latentTimestep(), r.latentTimestep(), 1e-3, label + ": latent_timestep");
+            Tensor noised = s.addNoise(golden.imageLatent(), golden.baseLatent(), r.latentTimestep());
             worst = Math.max(worst, SchedulerGolden.assertClose(g.noisedImageLatent(), noised.data(),
                     label + ": noised_image_latent"));
         }
         SchedulerGolden.Img2ImgTrajectory tr = golden.img2imgTrajectory();
-        int tStart = tStartOf.tStart(tr.numInferenceSteps(), tr.strength());
-        assertEquals(tr.tStart(), tStart, "trajectory t_start");
         return Math.max(worst, golden.checkRun(golden.fileName() + " img2img trajectory", () -> {
             Scheduler s = factory.apply(config);
-            s.setTimesteps(tr.numInferenceSteps());
-            s.setBeginIndex(tStart * s.order());
+            Img2ImgTimesteps r = Img2ImgTimesteps.prepare(s, tr.numInferenceSteps(), tr.strength());
+            assertEquals(tr.tStart(), r.tStart(), "trajectory t_start");
             return s;
         }, s -> {
-            double[] tail = tail(s.timesteps(), tStart * s.order());
+            double[] tail = Img2ImgTimesteps.select(s.timesteps(), s.order(), tr.numInferenceSteps(), tr.strength())
+                    .timesteps();
             assertArrayEquals(tr.timesteps(), tail, 1e-3, "trajectory timesteps");
             return tail;
         }, tr.run()));
-    }
-
-    /** The img2img rule that turns (steps, strength) into the first retained step. */
-    interface TStart {
-        int tStart(int numInferenceSteps, double strength);
-    }
-
-    private static double[] tail(double[] ts, int from) {
-        return Arrays.copyOfRange(ts, from, ts.length);
     }
 
     private static boolean isWhole(double[] ts) {

@@ -40,7 +40,7 @@ class UniPcGoldenTest {
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, UniPcMultistepScheduler::new, Img2ImgRule::tStart));
+        record(SigmaGolden.checkImg2Img(GOLDEN, UniPcMultistepScheduler::new));
     }
 
     @Test
