@@ -40,7 +40,13 @@ public final class Schedulers {
 
     private static final List<Kind> KINDS = List.of(
             new Kind("ddim", List.of(), "DDIMScheduler", DdimScheduler::new),
-            new Kind("lcm", List.of(), "LCMScheduler", LcmScheduler::new));
+            new Kind("lcm", List.of(), "LCMScheduler", LcmScheduler::new),
+            new Kind("euler", List.of(), "EulerDiscreteScheduler", EulerDiscreteScheduler::new),
+            new Kind("euler_a", List.of("euler-a", "euler_ancestral"), "EulerAncestralDiscreteScheduler",
+                    EulerAncestralDiscreteScheduler::new),
+            new Kind("dpmpp_2m", List.of("dpm++", "dpm", "dpmsolver"), "DPMSolverMultistepScheduler",
+                    DpmSolverMultistepScheduler::new),
+            new Kind("unipc", List.of(), "UniPCMultistepScheduler", UniPcMultistepScheduler::new));
 
     /**
      * Keys whose allowed values differ between classes that share the key name; carried across a class

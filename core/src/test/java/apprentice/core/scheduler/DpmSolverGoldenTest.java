@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -101,6 +102,17 @@ class DpmSolverGoldenTest {
         DpmSolverMultistepScheduler s = scheduler(Map.of());
         assertThrows(IllegalStateException.class, s::timesteps);
         assertThrows(IllegalArgumentException.class, () -> s.setTimesteps(0));
+    }
+
+    @Test
+    void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
+        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
+        // "linspace", exactly the golden linspace config
+        SchedulerConfig sd = SchedulerConfig.read(Path.of(
+                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
+        GOLDEN.checkCase(c -> Schedulers.create("dpmpp_2m", sd), GOLDEN.caseById("linspace_epsilon_25"));
+        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "DPMSolverMultistepScheduler"));
+        assertEquals(DpmSolverMultistepScheduler.class, Schedulers.create(own).getClass());
     }
 
     @AfterAll

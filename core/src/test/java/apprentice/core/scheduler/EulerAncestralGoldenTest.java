@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -73,6 +74,17 @@ class EulerAncestralGoldenTest {
         Tensor wrong = Tensor.zeros(1, 2, 3, 2);
         assertThrows(IllegalArgumentException.class, () -> s.step(wrong, t, x, new SchedulerGolden.ExplicitNoise()));
         assertThrows(IllegalArgumentException.class, () -> scheduler(Map.of("rescale_betas_zero_snr", true)));
+    }
+
+    @Test
+    void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
+        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
+        // "linspace", exactly the golden linspace config
+        SchedulerConfig sd = SchedulerConfig.read(Path.of(
+                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
+        GOLDEN.checkCase(c -> Schedulers.create("euler_a", sd), GOLDEN.caseById("linspace_epsilon_25"));
+        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "EulerAncestralDiscreteScheduler"));
+        assertEquals(EulerAncestralDiscreteScheduler.class, Schedulers.create(own).getClass());
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -127,6 +128,17 @@ class EulerGoldenTest {
         assertTrue(opt.getMessage().contains("use_exponential_sigmas"), opt.getMessage());
         assertThrows(IllegalArgumentException.class, () -> scheduler("karras", Map.of()));
         assertThrows(IllegalArgumentException.class, () -> scheduler("linspace", Map.of("prediction_type", "flow")));
+    }
+
+    @Test
+    void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
+        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
+        // "linspace", exactly the golden linspace config
+        SchedulerConfig sd = SchedulerConfig.read(Path.of(
+                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
+        GOLDEN.checkCase(c -> Schedulers.create("euler", sd), GOLDEN.caseById("linspace_epsilon_25"));
+        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "EulerDiscreteScheduler"));
+        assertEquals(EulerDiscreteScheduler.class, Schedulers.create(own).getClass());
     }
 
     @AfterAll

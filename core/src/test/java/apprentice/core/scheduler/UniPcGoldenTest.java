@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,17 @@ class UniPcGoldenTest {
         assertThrows(IllegalArgumentException.class, () -> scheduler(Map.of("final_sigmas_type", "one")));
         UniPcMultistepScheduler s = scheduler(Map.of());
         assertThrows(IllegalStateException.class, () -> s.setBeginIndex(0));
+    }
+
+    @Test
+    void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
+        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
+        // "linspace", exactly the golden linspace config
+        SchedulerConfig sd = SchedulerConfig.read(Path.of(
+                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
+        GOLDEN.checkCase(c -> Schedulers.create("unipc", sd), GOLDEN.caseById("linspace_epsilon_10"));
+        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "UniPCMultistepScheduler"));
+        assertEquals(UniPcMultistepScheduler.class, Schedulers.create(own).getClass());
     }
 
     @AfterAll
