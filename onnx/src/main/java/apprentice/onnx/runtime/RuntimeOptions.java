@@ -83,7 +83,7 @@ public record RuntimeOptions(
         if (deviceId < 0) {
             throw new IllegalArgumentException("device id must be >= 0, got " + deviceId);
         }
-        unetDims = unetDims == null ? Map.of() : Map.copyOf(new TreeMap<>(unetDims));
+        unetDims = unetDims == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(unetDims));
         unetDims.forEach((k, v) -> {
             if (v == null || v < 1) {
                 throw new IllegalArgumentException("pinned dimension " + k + "=" + v + " must be a positive size");
