@@ -77,24 +77,24 @@ public final class TorchGenerator implements NoiseSource {
 
     private void fillVectorised(float[] data) {
         int n = data.length;
+        float[] sinCos = new float[2];
         for (int i = 0; i < n; i++) {
             data[i] = nextUniformFloat();
         }
         for (int start = 0; start + VECTOR_CHUNK <= n; start += VECTOR_CHUNK) {
-            boxMuller16(data, start);
+            boxMuller16(data, start, sinCos);
         }
         if (n % VECTOR_CHUNK != 0) {
             int start = n - VECTOR_CHUNK;
             for (int i = start; i < n; i++) {
                 data[i] = nextUniformFloat();
             }
-            boxMuller16(data, start);
+            boxMuller16(data, start, sinCos);
         }
     }
 
     /** Turns the 16 uniforms at {@code start} into 16 normals, pairing element j with j+8. */
-    private static void boxMuller16(float[] data, int start) {
-        float[] sinCos = new float[2];
+    private static void boxMuller16(float[] data, int start, float[] sinCos) {
         for (int j = start; j < start + HALF_CHUNK; j++) {
             float u1 = 1f - data[j]; // [0,1) -> (0,1] so the log is finite
             float u2 = data[j + HALF_CHUNK];
