@@ -16,10 +16,11 @@ import java.nio.charset.StandardCharsets;
  * A lone 2-byte sequence such as {@code É”} (in {@code “CAFÉ”}) is legitimate text far more
  * often than mojibake, so it is left alone. Repeats until nothing changes (double mojibake).
  *
- * <p>Not covered, unlike ftfy: the other single-byte encodings it tries (Windows-1250/1251/
- * 1253/1254/1257, ISO-8859-2, MacRoman, CP437), a space standing for byte A0, lossy sequences
- * with U+FFFD, and CESU-8. ftfy's own "badness" heuristic is not ported; the convincing-run
- * rule above plays its part.
+ * <p>A space that stood for byte A0 is restored only in {@code Ã }/{@code Â } (see
+ * {@link #spaceForNoBreakSpace}). Not covered, unlike ftfy: the other single-byte encodings it
+ * tries (Windows-1250/1251/1253/1254/1257, ISO-8859-2, MacRoman, CP437), spaces standing for A0
+ * inside longer sequences, lossy sequences with U+FFFD, and CESU-8. ftfy's "badness" heuristic
+ * is not ported; the convincing-run rule plays its part (see {@link #looksGarbled}).
  */
 final class MojibakeRepair {
 
@@ -57,6 +58,9 @@ final class MojibakeRepair {
     }
 
     private static String repairOnce(String text) {
+        if (!looksGarbled(text)) {
+            return text;
+        }
         StringBuilder out = null;
         int copiedUpTo = 0;
         int n = text.length();
@@ -64,6 +68,16 @@ final class MojibakeRepair {
         while (i < n) {
             if (text.charAt(i) < 0x80) {
                 i++;
+                continue;
+            }
+            int spaceFixEnd = spaceForNoBreakSpace(text, i, false);
+            if (spaceFixEnd > 0) {
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(text, copiedUpTo, i).append(spaceFixReplacement(text, i, spaceFixEnd));
+                copiedUpTo = spaceFixEnd;
+                i = spaceFixEnd;
                 continue;
             }
             int runEnd = i;
@@ -80,7 +94,7 @@ final class MojibakeRepair {
                 i++;
                 continue;
             }
-            if (convincing || sequences >= 2) {
+            if (isConvincing(convincing, sequences)) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }
@@ -93,6 +107,76 @@ final class MojibakeRepair {
             return text;
         }
         return out.append(text, copiedUpTo, n).toString();
+    }
+
+    private static boolean isConvincing(boolean longOrLatin1Lead, int sequences) {
+        return longOrLatin1Lead || sequences >= 2;
+    }
+
+    /**
+     * Whether the line holds at least one convincing run or a {@code Ã}/{@code Â} + space pair in
+     * a mojibake context. Like ftfy, which re-decodes a whole line once its heuristic finds it
+     * bad, every {@code Ã}/{@code Â} + space pair of such a line is then repaired, whatever
+     * precedes it.
+     */
+    private static boolean looksGarbled(String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            if (text.charAt(i) < 0x80) {
+                continue;
+            }
+            if (spaceForNoBreakSpace(text, i, true) > 0) {
+                return true;
+            }
+            int runEnd = i;
+            int sequences = 0;
+            boolean longOrLatin1Lead = false;
+            int len;
+            while ((len = sequenceLength(text, runEnd)) > 0) {
+                int lead = byteOf(text.charAt(runEnd));
+                longOrLatin1Lead |= len >= 3 || lead == 0xC2 || lead == 0xC3;
+                sequences++;
+                runEnd += len;
+            }
+            if (sequences > 0 && isConvincing(longOrLatin1Lead, sequences)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Mojibake whose byte A0 (no-break space) was turned into an ordinary space: {@code Ã} +
+     * space for {@code à} (the space usually also separated words, so it is kept, except before
+     * another space or the Portuguese contractions {@code às}, {@code àquele}, {@code àquela},
+     * {@code àquilo}) and {@code Â} + space for a no-break space. Only where such a pair follows
+     * a lower-case ASCII letter (optionally with one space between) or starts the line, the
+     * contexts in which ftfy deems it mojibake, so an upper-case word ending in {@code Ã} (as in
+     * Portuguese {@code IRMÃ}) is left alone — unless the line shows other mojibake
+     * ({@code requireContext} false). Returns the end of the pair, or 0.
+     */
+    private static int spaceForNoBreakSpace(String text, int i, boolean requireContext) {
+        char c = text.charAt(i);
+        if ((c != '\u00C3' && c != '\u00C2') || i + 1 >= text.length() || text.charAt(i + 1) != ' ') {
+            return 0;
+        }
+        boolean context = !requireContext || i == 0 || isAsciiLower(text.charAt(i - 1))
+                || (i >= 2 && PythonText.isRegexSpace(text.charAt(i - 1)) && isAsciiLower(text.charAt(i - 2)));
+        return context ? i + 2 : 0;
+    }
+
+    private static boolean isAsciiLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static String spaceFixReplacement(String text, int i, int end) {
+        if (text.charAt(i) == '\u00C2') {
+            return "\u00A0";
+        }
+        String rest = text.substring(end);
+        boolean joined = rest.startsWith(" ") || rest.startsWith("quele") || rest.startsWith("quela")
+                || rest.startsWith("quilo") || rest.startsWith("s ");
+        return joined ? "\u00E0" : "\u00E0 ";
     }
 
     /** Length in characters of a well-formed multi-byte UTF-8 sequence starting at i, or 0. */

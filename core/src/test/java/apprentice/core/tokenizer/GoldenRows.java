@@ -34,10 +34,16 @@ final class GoldenRows {
         return ClipTokenizer.fromFiles(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
     }
 
+    /** golden.jsonl: the shared reference vectors. */
     static List<JsonNode> rows() {
+        return rows("golden.jsonl");
+    }
+
+    /** One JSON object per line from a file in golden/clip/. */
+    static List<JsonNode> rows(String file) {
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> rows = new ArrayList<>();
-        try (InputStream in = GoldenRows.class.getResourceAsStream(DIR + "golden.jsonl");
+        try (InputStream in = GoldenRows.class.getResourceAsStream(DIR + file);
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {

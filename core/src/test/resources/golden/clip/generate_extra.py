@@ -1,0 +1,105 @@
+"""Generates extra.jsonl: more edge cases run through the reference CLIP tokenizer.
+
+Usage: PYTHONPATH=<dir with openai/CLIP's clip/simple_tokenizer.py and bpe_simple_vocab_16e6.txt.gz>
+       python3 generate_extra.py > extra.jsonl
+Needs ftfy 6.3.1 and the `regex` module. The reference code is imported, not copied.
+"""
+import json
+import sys
+
+import ftfy
+import regex
+import simple_tokenizer as st
+
+CASES = [
+    # mojibake: UTF-8 read as Latin-1 / Windows-1252, once or twice
+    ("mojibake", "s\u00c3\u00b3"),
+    ("mojibake", "\u00c3\u2030COLE"),
+    ("mojibake", "l'\u00c3\u00a9t\u00c3\u00a9 na\u00c3\u00afve"),
+    ("mojibake", "TR\u00c3\u02c6S BIEN"),
+    ("mojibake", "\u00d0\u00bf\u00d1\u20ac\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u201a"),
+    ("mojibake", "\u00e6\u2014\u00a5\u00e6\u0153\u00ac\u00e8\u00aa\u017e"),
+    ("mojibake", "\u00f0\u0178\u02dc\u20ac smile"),
+    ("mojibake", "it\u00e2\u20ac\u2122s caf\u00c3\u00a9 and \u201cCAF\u00c9\u201d"),
+    ("mojibake", "&macr;\\_(\u00e3\u0083\u0084)_/&macr;"),
+    ("mojibake", "Broken text&hellip; it&#x2019;s \ufb02ubberi\ufb01c!"),
+    ("mojibake", "voil\u00c3\u00a0 le travail"),
+    ("mojibake", "voil\u00c3 le travail"),
+    ("mojibake", "\u00c2\u00a9 2024 \u00c2\u00bb quote"),
+    ("mojibake", "\u0420\u0457\u0421\u0402\u0420\u0451\u0420\u0406\u0420\u00b5\u0421\u201a"),
+    ("mojibake", "a\u0080b a\u0081b"),
+    ("mojibake", "irm\u00c3 e eu, \u00c3 s vezes, f\u00c3 cil"),
+    ("mojibake", "x\u00c2 y \u00c3  double"),
+    ("lookalike", "MINHA IRM\u00c3 E EU. word. \u00c3 x"),
+    # legitimate text that resembles mojibake
+    ("lookalike", "\u201cCAF\u00c9\u201d"),
+    ("lookalike", "\u00c4\u201c and \u00d7\u00b2"),
+    ("lookalike", "\u00ab\u00c0 bient\u00f4t\u00bb"),
+    ("lookalike", "PR\u00c9\u2026 MAR\u00c7\u00c3O"),
+    ("lookalike", "\u00c3 \u00c2"),
+    # entities
+    ("entities", "&EACUTE;cole &NTILDE; &nTILDE;"),
+    ("entities", "&copy2024 &notit; &amp &ampx"),
+    ("entities", "&#128512; &#0; &#x80; &#1;x"),
+    ("entities", "a &lt;b&gt; and <c> &amp; &EACUTE;"),
+    ("entities", "&EACUTE;\n<x>\n&EACUTE;"),
+    ("entities", "&NotEqualTilde; &fjlig; &#x110000;"),
+    ("entities", "fish&chips; AT&amp;T"),
+    # whitespace and controls
+    ("whitespace", "a\u001cb\u001dc"),
+    ("whitespace", "a\u180eb\u2060c\u00add"),
+    ("whitespace", "a\u000bb\u000cc\u0085d"),
+    ("whitespace", "\u001b]0;title\u0007text"),
+    ("whitespace", "tab\u2029para\u202fnarrow"),
+    # case and ligatures
+    ("case", "STRASSE stra\u00dfe \u1e9e \u017fome"),
+    ("case", "IT\u017f IT'S it'\u017f DON'T"),
+    ("case", "\u01c5\u01c4\u01c6 \u0149 \ufb05 \ufb06"),
+    ("case", "\u03a3 \u0391\u03a3. \u03a3\u0391\u03a3 \u039f\u03a3\u039f\u03a3"),
+    ("case", "\u1fbc \u2126 \u212a \u212b \u0130I"),
+    ("case", "\u24b6\u24b7 \u2160\u2161"),
+    # combining marks and scripts
+    ("marks", "e\u0301 a\u0308\u0301 o\u0323\u0302"),
+    ("marks", "a\u0345 \u1fb3"),
+    ("marks", "\u0345 x\u0345\u0345y !\u0345?"),
+    ("marks", "\u0915\u094d\u0937 \u0e01\u0e34"),
+    ("numbers", "3.14 1,000 \uff11\uff12\uff13 \u00b2\u00b3 \u2460\u2461 \U0001d7d8 \u0663"),
+    ("numbers", "\U00020000\U0002a6d6 \u3007"),
+    ("unicode14", "\u0870\u0871 \U0001fae0"),
+    # special tokens and contractions
+    ("special", "<|startoftext|>hello<|endoftext|>"),
+    ("special", "<|endoftext <|EndOfText|> <|endoftext|><|endoftext|>"),
+    ("special", "''s 's 'S 'LL 'Re \u02bcs \u201bs \u2032s"),
+    # truncation boundaries
+    ("long", "cat " * 75),
+    ("long", "cat " * 76),
+    ("long", "\U0001f600" * 30),
+]
+
+
+def main():
+    tok = st.SimpleTokenizer()
+    out = sys.stdout
+    for category, text in CASES:
+        cleaned = st.whitespace_clean(st.basic_clean(text)).lower()
+        pieces = regex.findall(tok.pat, cleaned)
+        body = tok.encode(text)
+        ids = [49406] + body + [49407]
+        ids77 = ids if len(ids) <= 77 else ids[:76] + [49407]
+        ids77 = ids77 + [49407] * (77 - len(ids77))
+        row = {
+            "category": category,
+            "text": text,
+            "cleaned": cleaned,
+            "pre_tokens": pieces,
+            "ids": ids,
+            "ids_77": ids77,
+            "num_tokens": len(ids),
+            "decoded": tok.decode(body),
+            "ftfy_changes_input": ftfy.fix_text(text) != text,
+        }
+        out.write(json.dumps(row, ensure_ascii=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
