@@ -40,12 +40,12 @@ public final class Schedulers {
 
     private static final List<Kind> KINDS = List.of(
             new Kind("ddim", List.of(), "DDIMScheduler", DdimScheduler::new),
-            new Kind("lcm", List.of(), "LCMScheduler", LcmScheduler::new),
             new Kind("euler", List.of(), "EulerDiscreteScheduler", EulerDiscreteScheduler::new),
-            new Kind("euler_a", List.of("euler-a", "euler_ancestral"), "EulerAncestralDiscreteScheduler",
+            new Kind("euler-a", List.of("euler_a", "euler_ancestral"), "EulerAncestralDiscreteScheduler",
                     EulerAncestralDiscreteScheduler::new),
-            new Kind("dpmpp_2m", List.of("dpm++", "dpm", "dpmsolver"), "DPMSolverMultistepScheduler",
+            new Kind("dpm++2m", List.of("dpm", "dpmpp_2m", "dpm++", "dpmsolver"), "DPMSolverMultistepScheduler",
                     DpmSolverMultistepScheduler::new),
+            new Kind("lcm", List.of(), "LCMScheduler", LcmScheduler::new),
             new Kind("unipc", List.of(), "UniPCMultistepScheduler", UniPcMultistepScheduler::new));
 
     /**
@@ -94,7 +94,7 @@ public final class Schedulers {
         return switchClass(base, kind(name));
     }
 
-    /** The short names, e.g. {@code [ddim, lcm]}, plus aliases in parentheses where they exist. */
+    /** The short names, e.g. {@code [ddim, euler, euler-a, dpm++2m (dpm), lcm, unipc]}, plus aliases in parentheses where they exist. */
     public static List<String> names() {
         List<String> out = new ArrayList<>();
         for (Kind k : KINDS) {

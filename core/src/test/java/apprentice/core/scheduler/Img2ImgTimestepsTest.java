@@ -25,9 +25,8 @@ class Img2ImgTimestepsTest {
     }
 
     static Stream<String> goldenFiles() {
-        // euler_discrete.json, euler_ancestral_discrete.json, dpmsolver_multistep.json and
-        // unipc_multistep.json join this list when their classes are registered in Schedulers
-        return Stream.of("ddim.json", "lcm.json");
+        return Stream.of("ddim.json", "euler_discrete.json", "euler_ancestral_discrete.json",
+                "dpmsolver_multistep.json", "lcm.json", "unipc_multistep.json");
     }
 
     private static Scheduler fresh(SchedulerGolden g) {

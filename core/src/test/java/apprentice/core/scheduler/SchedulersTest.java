@@ -11,7 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SchedulersTest {
     private static final SchedulerGolden DDIM = SchedulerGolden.load("ddim.json");
@@ -48,6 +52,36 @@ class SchedulersTest {
         SchedulerConfig sd = sd15();
         LCM.checkCase(c -> Schedulers.create("lcm", sd), LCM.caseById("epsilon_4"));
         assertInstanceOf(LcmScheduler.class, Schedulers.create("LCM", sd));
+    }
+
+    /** short name, golden file, a case whose config is SD 1.5's schedule plus the class defaults, the class. */
+    static Stream<Arguments> sigmaFamily() {
+        return Stream.of(
+                Arguments.of("euler", "euler_discrete.json", "linspace_epsilon_4", EulerDiscreteScheduler.class),
+                Arguments.of("euler-a", "euler_ancestral_discrete.json", "linspace_epsilon_4",
+                        EulerAncestralDiscreteScheduler.class),
+                Arguments.of("dpm++2m", "dpmsolver_multistep.json", "linspace_epsilon_5", DpmSolverMultistepScheduler.class),
+                Arguments.of("dpm", "dpmsolver_multistep.json", "linspace_epsilon_10", DpmSolverMultistepScheduler.class),
+                Arguments.of("unipc", "unipc_multistep.json", "linspace_epsilon_5", UniPcMultistepScheduler.class));
+    }
+
+    /**
+     * SD 1.5 sets no timestep_spacing, so diffusers' from_config gives these classes their own default,
+     * linspace, where DDIM and LCM get leading: the golden linspace cases must come out exactly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sigmaFamily")
+    void switchingSd15ToSigmaSchedulersUsesTheirOwnDefaults(String name, String file, String caseId,
+                                                           Class<? extends Scheduler> type) throws Exception {
+        SchedulerConfig sd = sd15();
+        assertInstanceOf(type, Schedulers.create(name, sd));
+        SchedulerGolden g = SchedulerGolden.load(file);
+        SchedulerGolden.Case c = g.caseById(caseId);
+        g.checkCase(ignored -> Schedulers.create(name, sd), c);
+        // and by class name, from the golden file's own full config
+        String cls = g.schedulerClass();
+        assertInstanceOf(type, Schedulers.create(c.config().with(Map.of("_class_name", cls))));
+        assertEquals(name.equals("dpm") ? "dpm++2m" : name, Schedulers.nameOf(cls));
     }
 
     @Test
@@ -97,8 +131,10 @@ class SchedulersTest {
     void unknownNamesAndClassesAreRejectedWithTheValidOnes() throws Exception {
         SchedulerConfig sd = sd15();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedulers.create("heun", sd));
-        assertTrue(e.getMessage().contains("heun") && e.getMessage().contains("ddim") && e.getMessage().contains("lcm"),
-                e.getMessage());
+        for (String valid : new String[] {"ddim", "euler", "euler-a", "dpm++2m", "dpm", "lcm", "unipc"}) {
+            assertTrue(e.getMessage().contains(valid), e.getMessage());
+            assertTrue(Schedulers.create(valid.toUpperCase(java.util.Locale.ROOT), sd) != null);
+        }
         e = assertThrows(IllegalArgumentException.class,
                 () -> Schedulers.create(sd.with(Map.of("_class_name", "KarrasVeScheduler"))));
         assertTrue(e.getMessage().contains("KarrasVeScheduler") && e.getMessage().contains("DDIMScheduler"), e.getMessage());
