@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class DdimGoldenTest {
     private static final SchedulerGolden GOLDEN = SchedulerGolden.load("ddim.json");
+    private static final SchedulerGolden DDIM = GOLDEN;
 
     static Stream<String> caseIds() {
         return GOLDEN.cases().stream().map(SchedulerGolden.Case::id);
@@ -88,6 +89,51 @@ class DdimGoldenTest {
     }
 
     @Test
+    void zeroTerminalSnrRescaleEndsAtPureNoiseAndKeepsTheFirstAlpha() {
+        float[] acp = DDIM.trainAlphasCumprod();
+        float[] rescaled = AlphaBarSchedule.rescaleZeroTerminalSnr(acp);
+        assertEquals(0f, rescaled[999], 0f);
+        assertEquals(acp[0], rescaled[0], 1e-6f);
+        for (int t = 1; t < 1000; t++) {
+            assertTrue(rescaled[t] < rescaled[t - 1], "ᾱ must decrease at t=" + t);
+        }
+        // v-prediction at t=999 with ᾱ=0 gives x0 = -v (epsilon would divide by zero, as in diffusers)
+        Map<String, Object> m = new HashMap<>(DDIM.config("trailing_v_prediction").asMap());
+        m.put("rescale_betas_zero_snr", true);
+        DdimScheduler s = new DdimScheduler(new SchedulerConfig(m));
+        s.setTimesteps(10);
+        Tensor x = DDIM.baseLatent();
+        Tensor v = SchedulerGolden.fakeModel(x, 999);
+        float[] x0 = s.step(v, 999, x, null).predOriginalSample().data();
+        for (int i = 0; i < x0.length; i++) {
+            assertEquals(-v.data()[i], x0[i], 1e-6f);
+        }
+    }
+
+    @Test
+    void dynamicThresholdingScalesX0IntoUnitRange() {
+        Map<String, Object> m = new HashMap<>(DDIM.config("leading_epsilon").asMap());
+        m.put("thresholding", true);
+        m.put("sample_max_value", 10.0);
+        DdimScheduler s = new DdimScheduler(new SchedulerConfig(m));
+        s.setTimesteps(10);
+        Tensor x = DDIM.baseLatent();
+        // at t=901 the raw x0 reaches |x0| > 1: the 99.5% quantile s > 1 divides it back into [-1, 1]
+        float[] raw = x0At(new DdimScheduler(DDIM.config("leading_epsilon")), x, 901);
+        float rawMax = 0;
+        for (float f : raw) {
+            rawMax = Math.max(rawMax, Math.abs(f));
+        }
+        assertTrue(rawMax > 1, "test needs |x0| > 1, got " + rawMax);
+        float[] x0 = x0At(s, x, 901);
+        float max = 0;
+        for (float f : x0) {
+            max = Math.max(max, Math.abs(f));
+        }
+        assertTrue(max <= 1f && max > 0.99f, "thresholded max |x0| = " + max);
+    }
+
+    @Test
     void etaDrawsNoiseAndZeroEtaDoesNot() {
         DdimScheduler s = new DdimScheduler(GOLDEN.config("leading_epsilon"));
         s.setTimesteps(10);
@@ -123,6 +169,11 @@ class DdimGoldenTest {
     @AfterAll
     static void report() {
         System.out.println("[golden] ddim.json: max relative error " + GOLDEN.maxRelError());
+    }
+
+    private static float[] x0At(DdimScheduler s, Tensor x, int t) {
+        s.setTimesteps(10);
+        return s.step(SchedulerGolden.fakeModel(x, t), t, x, null).predOriginalSample().data();
     }
 
     private static double[] timesteps(String spacing, int n) {
