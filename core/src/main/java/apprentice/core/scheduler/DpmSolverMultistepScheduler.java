@@ -55,23 +55,23 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     public DpmSolverMultistepScheduler(SchedulerConfig config) {
         this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
         SigmaFamilyConfig c = this.config;
-        config = c.raw;
+        SchedulerConfig cfg = c.raw;
         c.requireOneOf("algorithm_type", "dpmsolver++", "dpmsolver++", "deis");
         // diffusers maps the UniPC/DEIS solver types onto midpoint
         c.requireOneOf("solver_type", "midpoint", "midpoint", "logrho", "bh1", "bh2");
         c.rejectTrue("thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas", "use_flow_sigmas",
                 "use_dynamic_shifting");
-        if (config.has("variance_type")) {
-            throw new IllegalArgumentException(NAME + ": variance_type='" + config.getString("variance_type", "")
+        if (cfg.has("variance_type")) {
+            throw new IllegalArgumentException(NAME + ": variance_type='" + cfg.getString("variance_type", "")
                     + "' (learned variance) is not supported: remove it from scheduler_config.json");
         }
-        this.solverOrder = config.getInt("solver_order", 2);
+        this.solverOrder = cfg.getInt("solver_order", 2);
         if (solverOrder != 1 && solverOrder != 2) {
             throw new IllegalArgumentException(NAME + ": solver_order=" + solverOrder
                     + " is not supported: use 1 or 2 (2 is diffusers' default for guided sampling)");
         }
         this.karras = c.flag("use_karras_sigmas");
-        this.lowerOrderFinal = config.getBoolean("lower_order_final", true);
+        this.lowerOrderFinal = cfg.getBoolean("lower_order_final", true);
         this.eulerAtFinal = c.flag("euler_at_final");
         this.finalSigma = MultistepSchedule.finalSigma(c);
         this.lastTimestep = c.numTrainTimesteps - clippedCount(c.train.alphasCumprod(),

@@ -65,25 +65,25 @@ public final class UniPcMultistepScheduler implements Scheduler {
     public UniPcMultistepScheduler(SchedulerConfig config) {
         this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
         SigmaFamilyConfig c = this.config;
-        config = c.raw;
+        SchedulerConfig cfg = c.raw;
         c.rejectTrue("thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas",
                 "use_dynamic_shifting");
-        if (!config.getBoolean("predict_x0", true)) {
+        if (!cfg.getBoolean("predict_x0", true)) {
             throw new IllegalArgumentException(NAME + ": predict_x0=false (noise-prediction UniPC) is not supported:"
                     + " set predict_x0 to true");
         }
-        if (config.has("solver_p")) {
+        if (cfg.has("solver_p")) {
             throw new IllegalArgumentException(NAME + ": solver_p is not supported: remove it from the config");
         }
         // diffusers maps the DPM-Solver solver types onto bh2
         this.bh2 = !"bh1".equals(c.requireOneOf("solver_type", "bh2", "bh1", "bh2", "midpoint", "heun", "logrho"));
-        this.solverOrder = config.getInt("solver_order", 2);
+        this.solverOrder = cfg.getInt("solver_order", 2);
         if (solverOrder != 1 && solverOrder != 2) {
             throw new IllegalArgumentException(NAME + ": solver_order=" + solverOrder
                     + " is not supported: use 1 or 2 (2 is diffusers' default for guided sampling)");
         }
-        this.lowerOrderFinal = config.getBoolean("lower_order_final", true);
-        double[] disabled = config.getDoubles("disable_corrector");
+        this.lowerOrderFinal = cfg.getBoolean("lower_order_final", true);
+        double[] disabled = cfg.getDoubles("disable_corrector");
         if (disabled != null) {
             for (double d : disabled) {
                 disableCorrector.add((int) d);
