@@ -57,7 +57,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     /** One line: our own messages as they are, others with the exception type, which is often the clue. */
     static String describe(Throwable ex) {
         if (ex instanceof BadInputException || ex instanceof CancelledException) {
-            return ex.getMessage();
+            return oneLine(ex.getMessage());
         }
         Throwable root = ex;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
@@ -65,12 +65,12 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         }
         String msg = root.getMessage();
         String type = root.getClass().getSimpleName();
-        return msg == null ? type : type + ": " + firstLine(msg);
+        return msg == null ? type : type + ": " + oneLine(msg);
     }
 
-    static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    /** Messages of wrapped libraries (Jackson, ONNX Runtime) may span lines; the report is one line. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static boolean isVerbose(ParseResult pr) {

@@ -3,6 +3,7 @@ package apprentice.app;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -27,12 +28,34 @@ import picocli.CommandLine.Spec;
         footerHeading = "%n",
         footer = "Run 'apprentice <command> --help' for a command's options.",
         subcommands = {
+            TokenizeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    /** Whether stderr is a terminal (progress bars redraw in place); false for in-process runs. */
+    private final boolean stderrIsTerminal;
+
+    Main(boolean stderrIsTerminal) {
+        this.stderrIsTerminal = stderrIsTerminal;
+    }
+
+    boolean stderrIsTerminal() {
+        return stderrIsTerminal;
+    }
+
+    /**
+     * The model used when no {@code --model} is given: the built-in family when installed. Prints
+     * which one on stderr, so output never silently comes from an unexpected model.
+     */
+    Path defaultModel(PrintWriter err) {
+        Path home = ModelLocator.home();
+        return ModelLocator.builtIn(home).orElseThrow(() -> new BadInputException("no model given and no built-in model "
+                + "installed under " + home.resolve(ModelLocator.BUILT_IN_DIR) + ": give a model folder with --model"));
+    }
 
     @Override
     public void run() {
@@ -41,7 +64,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        // UTF-8 regardless of the locale: prompts and tokens are often not ASCII
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(new Main(Terminal.stderrIsTerminal()), out, err, args));
     }
 
     /** Runs one command line and returns its exit status (see {@link ExitCodes}); never calls System.exit. */
@@ -51,7 +77,11 @@ public final class Main implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine();
+        return run(new Main(false), out, err, args);
+    }
+
+    private static int run(Main main, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine(main);
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -63,8 +93,8 @@ public final class Main implements Runnable {
     }
 
     /** The configured command tree (exit codes, error handlers, case rules). */
-    static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
         ErrorReporter reporter = new ErrorReporter();
         cli.setParameterExceptionHandler(reporter);
         cli.setExecutionExceptionHandler(reporter);
