@@ -285,6 +285,44 @@ class LayersNumericsTest {
         assertClose(h, r.data());
     }
 
+    /** Exercises the NCHW <-> token layout code: x + attn(groupnorm(x)) with one head over H·W tokens. */
+    @Test
+    void vaeMidAttentionMatchesReference() throws OrtException {
+        DiffusionBlocks b = blocks("vaeattn");
+        String x = b.graph().input("x", FLOAT, "batch_size", 4, "height", "width");
+        String y = b.vaeAttention("attn", x, 4, 2);
+        int n = 2;
+        int h = 3;
+        int wd = 5;
+        int p = h * wd;
+        float[] xs = Reference.random(13, n * 4 * p, 1);
+        OrtHarness.Result r = run(b.graph(), y, new long[] {n, 4, h, wd}, "x", OrtHarness.floats(xs, n, 4, h, wd));
+        float[] gn = Reference.groupNorm(xs, n, 4, p, 2, w("attn.group_norm.weight", WeightInit.NORM_SCALE, 4),
+                w("attn.group_norm.bias", WeightInit.NORM_SHIFT, 4), 1e-6);
+        float[] tokens = new float[gn.length];
+        for (int bi = 0; bi < n; bi++) {
+            for (int c = 0; c < 4; c++) {
+                for (int q = 0; q < p; q++) {
+                    tokens[(bi * p + q) * 4 + c] = gn[(bi * 4 + c) * p + q];
+                }
+            }
+        }
+        float[] att = Reference.attention(tokens, n, p, 4, tokens, p, 4, 1, 4,
+                w("attn.to_q.weight", WeightInit.FAN_IN_UNIFORM, 4, 4), w("attn.to_q.bias", WeightInit.BIAS, 4),
+                w("attn.to_k.weight", WeightInit.FAN_IN_UNIFORM, 4, 4), w("attn.to_k.bias", WeightInit.BIAS, 4),
+                w("attn.to_v.weight", WeightInit.FAN_IN_UNIFORM, 4, 4), w("attn.to_v.bias", WeightInit.BIAS, 4),
+                w("attn.to_out.0.weight", WeightInit.FAN_IN_UNIFORM, 4, 4), w("attn.to_out.0.bias", WeightInit.BIAS, 4), null);
+        float[] expected = new float[xs.length];
+        for (int bi = 0; bi < n; bi++) {
+            for (int c = 0; c < 4; c++) {
+                for (int q = 0; q < p; q++) {
+                    expected[(bi * 4 + c) * p + q] = xs[(bi * 4 + c) * p + q] + att[(bi * p + q) * 4 + c];
+                }
+            }
+        }
+        assertClose(expected, r.data());
+    }
+
     private static float[] siluAll(float[] x) {
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
