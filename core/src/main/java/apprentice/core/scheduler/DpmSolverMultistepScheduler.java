@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Supports solver_order 1 or 2, solver_type midpoint, timestep_spacing linspace/leading/trailing,
  * steps_offset, prediction_type epsilon/v_prediction/sample, use_karras_sigmas, final_sigmas_type
- * zero/sigma_min, lower_order_final, euler_at_final, lambda_min_clipped.
+ * zero/sigma_min, lower_order_final, euler_at_final, lambda_min_clipped, rescale_betas_zero_snr.
  */
 public final class DpmSolverMultistepScheduler implements Scheduler {
     private static final String NAME = "DPMSolverMultistepScheduler";
@@ -74,7 +74,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         this.lowerOrderFinal = cfg.getBoolean("lower_order_final", true);
         this.eulerAtFinal = c.flag("euler_at_final");
         this.finalSigma = MultistepSchedule.finalSigma(c);
-        this.lastTimestep = c.numTrainTimesteps - clippedCount(c.train.alphasCumprod(),
+        this.lastTimestep = c.numTrainTimesteps - clippedCount(c.alphasCumprod,
                 c.doubleOrInfinity("lambda_min_clipped", Double.NEGATIVE_INFINITY));
     }
 

@@ -11,7 +11,7 @@ import apprentice.core.tensor.Tensor;
  * seeded {@link NoiseSource} yields the same stream (and the same image) as a diffusers run.
  *
  * <p>Supports timestep_spacing linspace/leading/trailing, steps_offset, prediction_type epsilon/v_prediction/
- * sample.
+ * sample, rescale_betas_zero_snr.
  */
 public final class EulerAncestralDiscreteScheduler implements Scheduler {
     private static final String NAME = "EulerAncestralDiscreteScheduler";

@@ -9,7 +9,8 @@ import java.util.Map;
  * first-order steps in σ, x ← x + (x - x̂0)/σ · (σ_next - σ).
  *
  * <p>Supports timestep_spacing linspace/leading/trailing, steps_offset, prediction_type epsilon/v_prediction/
- * sample, use_karras_sigmas (with sigma_min/sigma_max), final_sigmas_type zero/sigma_min.
+ * sample, use_karras_sigmas (with sigma_min/sigma_max), final_sigmas_type zero/sigma_min,
+ * rescale_betas_zero_snr.
  */
 public final class EulerDiscreteScheduler implements Scheduler {
     private static final String NAME = "EulerDiscreteScheduler";

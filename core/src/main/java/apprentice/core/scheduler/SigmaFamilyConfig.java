@@ -49,11 +49,12 @@ final class SigmaFamilyConfig {
 
     final String scheduler;
     final SchedulerConfig raw;
-    final TrainSchedule train;
     final int numTrainTimesteps;
     final TimestepSpacing spacing;
     final int stepsOffset;
     final Prediction prediction;
+    /** float32 ᾱ per training timestep (zero-terminal-SNR rescaled where asked). */
+    final float[] alphasCumprod;
     /** float32 σ per training timestep, increasing with t. */
     final float[] trainSigmas;
 
@@ -69,13 +70,19 @@ final class SigmaFamilyConfig {
         this.scheduler = scheduler;
         this.raw = ConfigDefaults.apply(config, defaults);
         config = this.raw;
-        rejectTrue("rescale_betas_zero_snr");
-        this.train = TrainSchedule.from(config);
+        TrainSchedule train = TrainSchedule.from(config);
         this.numTrainTimesteps = train.numTrainTimesteps();
         this.spacing = TimestepSpacing.parse(config.getString("timestep_spacing", "linspace"));
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.prediction = Prediction.parse(config.getString("prediction_type", "epsilon"), scheduler);
-        this.trainSigmas = SigmaSchedule.trainSigmas(train.alphasCumprod());
+        float[] acp = train.alphasCumprod().clone();
+        if (config.getBoolean("rescale_betas_zero_snr", false)) {
+            acp = AlphaBarSchedule.rescaleZeroTerminalSnr(acp);
+            // as diffusers: close to 0 but not 0, so that the first σ is finite (≈4096) rather than infinite
+            acp[acp.length - 1] = 0x1p-24f;
+        }
+        this.alphasCumprod = acp;
+        this.trainSigmas = SigmaSchedule.trainSigmas(acp);
     }
 
     boolean flag(String key) {

@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p>Supports solver_order 1 or 2, solver_type bh1/bh2, lower_order_final, disable_corrector, timestep_spacing
  * linspace/leading/trailing, steps_offset, prediction_type epsilon/v_prediction/sample, use_karras_sigmas,
- * final_sigmas_type zero/sigma_min.
+ * final_sigmas_type zero/sigma_min, rescale_betas_zero_snr.
  */
 public final class UniPcMultistepScheduler implements Scheduler {
     private static final String NAME = "UniPCMultistepScheduler";

@@ -73,7 +73,9 @@ class EulerAncestralGoldenTest {
         assertTrue(e.getMessage().contains("NoiseSource"), e.getMessage());
         Tensor wrong = Tensor.zeros(1, 2, 3, 2);
         assertThrows(IllegalArgumentException.class, () -> s.step(wrong, t, x, new SchedulerGolden.ExplicitNoise()));
-        assertThrows(IllegalArgumentException.class, () -> scheduler(Map.of("rescale_betas_zero_snr", true)));
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+                () -> scheduler(Map.of("prediction_type", "flow_prediction")));
+        assertTrue(p.getMessage().contains("prediction_type"), p.getMessage());
     }
 
     @Test

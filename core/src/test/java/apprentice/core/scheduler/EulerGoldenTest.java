@@ -93,6 +93,27 @@ class EulerGoldenTest {
     }
 
     @Test
+    void zeroTerminalSnrGivesAFiniteFirstSigma() {
+        // diffusers rescales ᾱ to zero terminal SNR, then sets ᾱ_T = 2^-24 so that σ_T = sqrt((1-ᾱ)/ᾱ) ≈ 4096
+        EulerDiscreteScheduler s = scheduler("trailing", Map.of("rescale_betas_zero_snr", true,
+                "prediction_type", "v_prediction"));
+        s.setTimesteps(4);
+        float[] sig = s.sigmas();
+        assertEquals(Math.sqrt((1 - 0x1p-24) / 0x1p-24), sig[0], 0.01);
+        assertEquals(sig[0], s.initNoiseSigma(), 0);
+        float[] acp = AlphaBarSchedule.rescaleZeroTerminalSnr(TrainSchedule.from(s.config()).alphasCumprod().clone());
+        int t1 = (int) s.timesteps()[1];
+        assertEquals(Math.sqrt((1 - acp[t1]) / acp[t1]), sig[1], 1e-5 * sig[1]);
+        // at σ ≈ 4096 a v-prediction x0 is ≈ -v: the step stays finite
+        Tensor x = GOLDEN.baseLatent();
+        double t = s.timesteps()[0];
+        StepResult r = s.step(SchedulerGolden.fakeModel(s.scaleModelInput(x, t), t), t, x, null);
+        for (float v : r.prevSample().data()) {
+            assertTrue(Float.isFinite(v), "prev_sample " + v);
+        }
+    }
+
+    @Test
     void repeatedTimestepStartsAtTheSecondMatch() {
         double[] ts = {999, 500, 500, 0};
         assertEquals(2, SigmaSchedule.indexForTimestep(ts, 500));
