@@ -143,7 +143,7 @@ public class DiffusionBlocks extends Layers {
      * null (VAE). Parameters: norm1, conv1 (3×3), time_emb_proj, norm2, conv2 (3×3), conv_shortcut (1×1).
      */
     public String resnetBlock(String prefix, String x, String temb, int in, int out, int tembDim, int groups, float eps) {
-        try (GraphBuilder.Scope s = g.scope(prefix)) {
+        return g.scoped(prefix, () -> {
             String h = conv2d(prefix + ".conv1", silu(groupNorm(prefix + ".norm1", x, groups, in, eps)), in, out, 3, 1, 1);
             if (temb != null) {
                 String t = linear(prefix + ".time_emb_proj", silu(temb), tembDim, out, true);
@@ -152,7 +152,7 @@ public class DiffusionBlocks extends Layers {
             h = conv2d(prefix + ".conv2", silu(groupNorm(prefix + ".norm2", h, groups, out, eps)), out, out, 3, 1, 1);
             String shortcut = in == out ? x : conv2d(prefix + ".conv_shortcut", x, in, out, 1, 1, 0);
             return g.op("Add", shortcut, h);
-        }
+        });
     }
 
     /**
@@ -189,13 +189,13 @@ public class DiffusionBlocks extends Layers {
      */
     public String spatialTransformer(String prefix, String x, String context, int channels, int contextDim,
                                      int heads, int groups) {
-        try (GraphBuilder.Scope s = g.scope(prefix)) {
+        return g.scoped(prefix, () -> {
             String h = imageToTokens(groupNorm(prefix + ".norm", x, groups, channels, 1e-6f));
             h = linear(prefix + ".proj_in", h, channels, channels, true);
             h = transformerBlock(prefix + ".transformer_blocks.0", h, context, channels, contextDim, heads);
             h = linear(prefix + ".proj_out", h, channels, channels, true);
             return g.op("Add", tokensToImage(h, x), x);
-        }
+        });
     }
 
     /**
@@ -203,11 +203,11 @@ public class DiffusionBlocks extends Layers {
      * {@code channels} dims, biases everywhere, residual): {@code x + attn(groupnorm(x))} on NCHW.
      */
     public String vaeAttention(String prefix, String x, int channels, int groups) {
-        try (GraphBuilder.Scope s = g.scope(prefix)) {
+        return g.scoped(prefix, () -> {
             String tokens = imageToTokens(groupNorm(prefix + ".group_norm", x, groups, channels, 1e-6f));
             String h = attention(prefix, tokens, null, null, channels, channels, 1, channels, AttentionNames.DIFFUSERS_VAE);
             return g.op("Add", tokensToImage(h, x), x);
-        }
+        });
     }
 
     // ---- text transformer ----
@@ -232,12 +232,12 @@ public class DiffusionBlocks extends Layers {
         if (dim % heads != 0) {
             throw new IllegalArgumentException("text layer '" + prefix + "': dim " + dim + " is not divisible by heads " + heads);
         }
-        try (GraphBuilder.Scope s = g.scope(prefix)) {
+        return g.scoped(prefix, () -> {
             String h = g.op("Add", x, attention(prefix + ".self_attn", layerNorm(prefix + ".layer_norm1", x, dim, 1e-5f),
                     null, mask, dim, dim, heads, dim / heads, AttentionNames.CLIP));
             String m = linear(prefix + ".mlp.fc1", layerNorm(prefix + ".layer_norm2", h, dim, 1e-5f), dim, mlpDim, true);
             return g.op("Add", h, linear(prefix + ".mlp.fc2", gelu(m), mlpDim, dim, true));
-        }
+        });
     }
 
     /**

@@ -78,19 +78,16 @@ public final class GraphBuilder {
     // ---- naming ----
 
     /**
-     * Prefixes generated node and constant names with {@code prefix} until the returned scope is
-     * closed (use try-with-resources). Purely cosmetic: it makes graphs readable in Netron.
+     * Runs {@code body} with generated node and constant names prefixed by {@code prefix}
+     * (nested calls join prefixes with "/"). Purely cosmetic: it makes graphs readable in Netron.
      */
-    public Scope scope(String prefix) {
+    public <T> T scoped(String prefix, java.util.function.Supplier<T> body) {
         scopes.add(prefix);
-        return () -> scopes.remove(scopes.size() - 1);
-    }
-
-    /** A scope that cannot fail on close. */
-    @FunctionalInterface
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
+        try {
+            return body.get();
+        } finally {
+            scopes.remove(scopes.size() - 1);
+        }
     }
 
     private String fresh(String base) {
