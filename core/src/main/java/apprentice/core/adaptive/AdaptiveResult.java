@@ -1,0 +1,82 @@
+package apprentice.core.adaptive;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole adaptive run.
+ *
+ * @param images in request order
+ * @param student the student settings used
+ * @param teacher the teacher settings used
+ * @param mode the teacher mode
+ * @param oracle the oracle's name
+ * @param online the online gate's state at the end of the run, or null for a fixed gate
+ */
+public record AdaptiveResult(List<AdaptiveImage> images, StudentSettings student, TeacherSettings teacher, TeacherMode mode,
+                             String oracle, OnlineGate.OnlineState online) {
+
+    public AdaptiveResult {
+        images = List.copyOf(images);
+    }
+
+    public long count(Route route) {
+        return images.stream().filter(i -> i.record().route() == route).count();
+    }
+
+    /** Percentage of images sent to the teacher. */
+    public double realisedShare() {
+        return images.isEmpty() ? 0 : 100.0 * images.stream().filter(i -> i.record().sentToTeacher()).count() / images.size();
+    }
+
+    public double averageNfe() {
+        return images.stream().mapToInt(i -> i.record().nfe()).average().orElse(0);
+    }
+
+    /** Totals for logs: route counts, realised share, average NFE, wall time per stage. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", images.size());
+        m.put("kept", count(Route.KEPT));
+        m.put("refined", count(Route.REFINED));
+        m.put("regenerated", count(Route.REGENERATED));
+        m.put("teacher_share_percent", realisedShare());
+        m.put("average_nfe", averageNfe());
+        m.put("nfe_note", AdaptiveRecord.NFE_NOTE);
+        m.put("student_ms", images.stream().mapToLong(i -> i.record().studentNanos()).sum() / 1e6);
+        m.put("oracle_ms", images.stream().mapToLong(i -> i.record().oracleNanos()).sum() / 1e6);
+        m.put("teacher_ms", images.stream().mapToLong(i -> i.record().teacherNanos()).sum() / 1e6);
+        if (online != null) {
+            m.put("online_target_k", online.k());
+            m.put("online_recent_share_percent", online.recentShare());
+            m.put("online_tau", online.tau());
+            m.put("online_tau_drift", online.tauDrift());
+        }
+        return m;
+    }
+
+    /** The run's settings, for image metadata next to each record. */
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("student_model", student.model());
+        m.put("student_steps", student.steps());
+        m.put("student_guidance", student.guidanceScale());
+        m.put("student_scheduler", student.scheduler());
+        m.put("best_of", student.bestOf());
+        if (student.isEdit()) {
+            m.put("edit_strength", student.strength());
+        }
+        m.put("teacher_model", teacher.model());
+        m.put("teacher_steps", teacher.steps());
+        m.put("teacher_guidance", teacher.guidanceScale());
+        m.put("teacher_scheduler", teacher.scheduler());
+        m.put("refine_strength", teacher.refineStrength());
+        m.put("strength_convention", TeacherSettings.STRENGTH_CONVENTION);
+        m.put("teacher_mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("oracle", oracle);
+        m.put("width", student.width());
+        m.put("height", student.height());
+        return m;
+    }
+}
