@@ -323,6 +323,144 @@ class LayersNumericsTest {
         assertClose(expected, r.data());
     }
 
+    /** Transformer2DModel: group norm, proj_in, self/cross attention, GEGLU feed-forward, proj_out, residual. */
+    @Test
+    void spatialTransformerMatchesReference() throws OrtException {
+        DiffusionBlocks b = blocks("st");
+        String x = b.graph().input("x", FLOAT, "batch_size", 8, "height", "width");
+        String ctx = b.graph().input("ctx", FLOAT, "batch_size", "sequence_length", 6);
+        String y = b.spatialTransformer("st", x, ctx, 8, 6, 2, 4);
+        int n = 2;
+        int p = 2 * 3;
+        int s = 5;
+        float[] xs = Reference.random(14, n * 8 * p, 1);
+        float[] cs = Reference.random(15, n * s * 6, 1);
+        OrtHarness.Result r = run(b.graph(), y, new long[] {n, 8, 2, 3},
+                "x", OrtHarness.floats(xs, n, 8, 2, 3), "ctx", OrtHarness.floats(cs, n, s, 6));
+
+        float[] h = toTokens(Reference.groupNorm(xs, n, 8, p, 4, w("st.norm.weight", WeightInit.NORM_SCALE, 8),
+                w("st.norm.bias", WeightInit.NORM_SHIFT, 8), 1e-6), n, 8, p);
+        h = Reference.linear(h, 8, w("st.proj_in.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("st.proj_in.bias", WeightInit.BIAS, 8), 8);
+        String blk = "st.transformer_blocks.0";
+        float[] a1 = attn(blk + ".attn1", ln(blk + ".norm1", h, 8), n, p, null, 0, 8);
+        h = add(h, a1);
+        float[] a2 = attn(blk + ".attn2", ln(blk + ".norm2", h, 8), n, p, cs, s, 6);
+        h = add(h, a2);
+        float[] proj = Reference.linear(ln(blk + ".norm3", h, 8), 8, w(blk + ".ff.net.0.proj.weight", WeightInit.FAN_IN_UNIFORM, 64, 8),
+                w(blk + ".ff.net.0.proj.bias", WeightInit.BIAS, 64), 64);
+        float[] gated = new float[n * p * 32];
+        for (int row = 0; row < n * p; row++) {
+            for (int i = 0; i < 32; i++) {
+                gated[row * 32 + i] = (float) (proj[row * 64 + i] * Reference.gelu(proj[row * 64 + 32 + i]));
+            }
+        }
+        h = add(h, Reference.linear(gated, 32, w(blk + ".ff.net.2.weight", WeightInit.FAN_IN_UNIFORM, 8, 32),
+                w(blk + ".ff.net.2.bias", WeightInit.BIAS, 8), 8));
+        h = Reference.linear(h, 8, w("st.proj_out.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("st.proj_out.bias", WeightInit.BIAS, 8), 8);
+        assertClose(add(xs, toImage(h, n, 8, p)), r.data());
+    }
+
+    /** A CLIP encoder layer with the causal mask, and the time-embedding MLP with LCM's cond_proj. */
+    @Test
+    void clipLayerAndTimestepMlpMatchReference() throws OrtException {
+        DiffusionBlocks b = blocks("clip");
+        String ids = b.graph().input("input_ids", INT64, "batch_size", "sequence_length");
+        String x = b.graph().input("x", FLOAT, "batch_size", "sequence_length", 8);
+        String t = b.graph().input("t", FLOAT, "batch_size", 8);
+        String c = b.graph().input("c", FLOAT, "batch_size", 3);
+        String layer = b.clipEncoderLayer("layer", x, b.causalMask(ids), 8, 2, 16);
+        b.graph().output(b.timestepMlp("time", t, 8, 12, c, 3), "temb", FLOAT, "batch_size", 12);
+        int n = 2;
+        int l = 4;
+        float[] xs = Reference.random(16, n * l * 8, 1);
+        float[] ts = Reference.random(17, n * 8, 1);
+        float[] cs = Reference.random(18, n * 3, 1);
+        Map<String, OrtHarness.Result> out;
+        b.graph().output(layer, "y", FLOAT, "batch_size", "sequence_length", 8);
+        try (var session = OrtHarness.session(b.graph().build())) {
+            out = OrtHarness.run(session, Map.of("input_ids", OrtHarness.longs(new long[n * l], n, l),
+                    "x", OrtHarness.floats(xs, n, l, 8), "t", OrtHarness.floats(ts, n, 8), "c", OrtHarness.floats(cs, n, 3)));
+        }
+        float[] mask = new float[l * l];
+        for (int i = 0; i < l; i++) {
+            for (int j = i + 1; j < l; j++) {
+                mask[i * l + j] = -Float.MAX_VALUE;
+            }
+        }
+        float[] normed = ln("layer.layer_norm1", xs, 8);
+        float[] h = add(xs, Reference.attention(normed, n, l, 8, normed, l, 8, 2, 4,
+                w("layer.self_attn.q_proj.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("layer.self_attn.q_proj.bias", WeightInit.BIAS, 8),
+                w("layer.self_attn.k_proj.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("layer.self_attn.k_proj.bias", WeightInit.BIAS, 8),
+                w("layer.self_attn.v_proj.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("layer.self_attn.v_proj.bias", WeightInit.BIAS, 8),
+                w("layer.self_attn.out_proj.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w("layer.self_attn.out_proj.bias", WeightInit.BIAS, 8),
+                mask));
+        float[] m = Reference.linear(ln("layer.layer_norm2", h, 8), 8, w("layer.mlp.fc1.weight", WeightInit.FAN_IN_UNIFORM, 16, 8),
+                w("layer.mlp.fc1.bias", WeightInit.BIAS, 16), 16);
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) Reference.gelu(m[i]);
+        }
+        h = add(h, Reference.linear(m, 16, w("layer.mlp.fc2.weight", WeightInit.FAN_IN_UNIFORM, 8, 16),
+                w("layer.mlp.fc2.bias", WeightInit.BIAS, 8), 8));
+        assertClose(h, out.get("y").data());
+
+        float[] e = add(ts, Reference.linear(cs, 3, w("time.cond_proj.weight", WeightInit.FAN_IN_UNIFORM, 8, 3), null, 8));
+        e = siluAll(Reference.linear(e, 8, w("time.linear_1.weight", WeightInit.FAN_IN_UNIFORM, 12, 8),
+                w("time.linear_1.bias", WeightInit.BIAS, 12), 12));
+        e = Reference.linear(e, 12, w("time.linear_2.weight", WeightInit.FAN_IN_UNIFORM, 12, 12),
+                w("time.linear_2.bias", WeightInit.BIAS, 12), 12);
+        assertClose(e, out.get("temb").data());
+    }
+
+    private float[] ln(String prefix, float[] x, int dim) {
+        return Reference.layerNorm(x, dim, w(prefix + ".weight", WeightInit.NORM_SCALE, dim), w(prefix + ".bias", WeightInit.NORM_SHIFT, dim), 1e-5);
+    }
+
+    /** diffusers attention (no q/k/v bias); self-attention when ctx is null. */
+    private float[] attn(String prefix, float[] x, int n, int l, float[] ctx, int s, int ctxDim) {
+        float[] kv = ctx == null ? x : ctx;
+        int kvLen = ctx == null ? l : s;
+        int kvDim = ctx == null ? 8 : ctxDim;
+        return Reference.attention(x, n, l, 8, kv, kvLen, kvDim, 2, 4,
+                w(prefix + ".to_q.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), null,
+                w(prefix + ".to_k.weight", WeightInit.FAN_IN_UNIFORM, 8, kvDim), null,
+                w(prefix + ".to_v.weight", WeightInit.FAN_IN_UNIFORM, 8, kvDim), null,
+                w(prefix + ".to_out.0.weight", WeightInit.FAN_IN_UNIFORM, 8, 8), w(prefix + ".to_out.0.bias", WeightInit.BIAS, 8), null);
+    }
+
+    private static float[] add(float[] a, float[] b) {
+        float[] y = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            y[i] = a[i] + b[i];
+        }
+        return y;
+    }
+
+    /** [n, c, p] -> [n, p, c]. */
+    private static float[] toTokens(float[] x, int n, int c, int p) {
+        float[] y = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < p; q++) {
+                    y[(b * p + q) * c + ch] = x[(b * c + ch) * p + q];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** [n, p, c] -> [n, c, p]. */
+    private static float[] toImage(float[] x, int n, int c, int p) {
+        float[] y = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < p; q++) {
+                    y[(b * c + ch) * p + q] = x[(b * p + q) * c + ch];
+                }
+            }
+        }
+        return y;
+    }
+
     private static float[] siluAll(float[] x) {
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
