@@ -1,0 +1,115 @@
+package apprentice.onnx.oracle;
+
+import ai.onnxruntime.OnnxTensor;
+import apprentice.core.oracle.Oracle;
+import apprentice.core.tensor.Tensor;
+import apprentice.core.tokenizer.ClipTokenizer;
+import apprentice.onnx.runtime.RuntimeOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * CLIP score from an Optimum {@code clip} ONNX export: {@code model.onnx} with inputs {@code input_ids},
+ * {@code pixel_values}, {@code attention_mask} and outputs {@code text_embeds}, {@code image_embeds} (plus
+ * {@code logits_per_image}), {@code preprocessor_config.json} for the image preprocessing ({@link ImagePreprocessor})
+ * and the CLIP BPE tokenizer files beside it (or in {@code tokenizer/}).
+ *
+ * <p><b>Score.</b> torchmetrics' {@code CLIPScore}: {@code 100 · max(cos(image_embeds, text_embeds), 0)}, each pair
+ * scored against its own prompt (the embeddings are re-normalised here, so exports that leave them raw work too).
+ * Range [0, 100]; the name is {@code clip-score:<folder name>}.
+ */
+public final class ClipScoreOracle implements Oracle {
+    static final String EXPECTED = "inputs input_ids [batch, sequence], pixel_values [batch, 3, height, width], attention_mask "
+            + "[batch, sequence] and outputs text_embeds [batch, dim], image_embeds [batch, dim] (Optimum's `clip` export: "
+            + "optimum-cli export onnx --model openai/clip-vit-base-patch32 --task zero-shot-image-classification <dir>)";
+    private final OracleSession session;
+    private final ImagePreprocessor preprocessor;
+    private final ClipTokenizer tokenizer;
+    private final String name;
+
+    private ClipScoreOracle(OracleSession session, ImagePreprocessor preprocessor, ClipTokenizer tokenizer, String name) {
+        this.session = session;
+        this.preprocessor = preprocessor;
+        this.tokenizer = tokenizer;
+        this.name = name;
+    }
+
+    public static ClipScoreOracle open(Path dir, RuntimeOptions options) {
+        OracleSession s = OracleSession.open(dir.resolve("model.onnx"), options);
+        try {
+            Set<String> in = s.inputs().keySet();
+            if (!in.equals(Set.of("input_ids", "pixel_values", "attention_mask")) && !in.equals(Set.of("input_ids", "pixel_values"))) {
+                throw s.mismatch("CLIP-score oracle", EXPECTED);
+            }
+            if (!s.outputs().containsKey("text_embeds") || !s.outputs().containsKey("image_embeds")) {
+                throw s.mismatch("CLIP-score oracle", EXPECTED);
+            }
+            ImagePreprocessor pre = ImagePreprocessor.fromConfig(OracleFiles.json(dir.resolve("preprocessor_config.json"),
+                    "the image preprocessing: size, crop_size, image_mean, image_std"));
+            ClipTokenizer tok = OracleFiles.tokenizer(dir);
+            int fixed = s.fixedDim("input_ids", 1);
+            if (fixed > 0 && fixed != tok.maxLength()) {
+                throw new IllegalArgumentException(dir + ": the tokenizer pads to " + tok.maxLength() + " tokens but model.onnx takes "
+                        + fixed + "; the tokenizer and the model do not belong together");
+            }
+            return new ClipScoreOracle(s, pre, tok, "clip-score:" + OracleFiles.folderName(dir));
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized float[] score(List<String> prompts, Tensor images) {
+        Oracle.checkBatch(prompts, images);
+        int b = prompts.size();
+        int[][][] tok = OracleFiles.tokenize(tokenizer, prompts);
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        feeds.put("input_ids", session.ids("input_ids", tok[0]));
+        if (session.inputs().containsKey("attention_mask")) {
+            feeds.put("attention_mask", session.ids("attention_mask", tok[1]));
+        }
+        feeds.put("pixel_values", OracleSession.floats(preprocessor.apply(images), b, 3, preprocessor.cropHeight(),
+                preprocessor.cropWidth()));
+        Map<String, float[]> out = session.run(feeds, List.of("text_embeds", "image_embeds"), null);
+        return clipScores(out.get("image_embeds"), out.get("text_embeds"), b);
+    }
+
+    /** 100 · max(cos, 0) per row pair. */
+    static float[] clipScores(float[] image, float[] text, int batch) {
+        int dim = image.length / batch;
+        if (text.length != image.length) {
+            throw new IllegalStateException("image_embeds has " + image.length + " values but text_embeds " + text.length
+                    + ": the model's two towers disagree");
+        }
+        float[] out = new float[batch];
+        for (int b = 0; b < batch; b++) {
+            double dot = 0;
+            double ni = 0;
+            double nt = 0;
+            for (int k = 0; k < dim; k++) {
+                double x = image[b * dim + k];
+                double y = text[b * dim + k];
+                dot += x * y;
+                ni += x * x;
+                nt += y * y;
+            }
+            double cos = dot / Math.max(Math.sqrt(ni) * Math.sqrt(nt), 1e-12);
+            out[b] = (float) (100.0 * Math.max(cos, 0.0));
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
