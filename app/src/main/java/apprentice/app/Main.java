@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%n",
         footer = "Run 'apprentice <command> --help' for a command's options.",
         subcommands = {
+            GenerateCommand.class,
             TokenizeCommand.class,
             CommandLine.HelpCommand.class,
         })
@@ -36,25 +37,23 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Whether stderr is a terminal (progress bars redraw in place); false for in-process runs. */
-    private final boolean stderrIsTerminal;
+    private final AppEnvironment env;
 
-    Main(boolean stderrIsTerminal) {
-        this.stderrIsTerminal = stderrIsTerminal;
+    Main(AppEnvironment env) {
+        this.env = env;
     }
 
-    boolean stderrIsTerminal() {
-        return stderrIsTerminal;
+    AppEnvironment env() {
+        return env;
     }
 
     /**
-     * The model used when no {@code --model} is given: the built-in family when installed. Prints
-     * which one on stderr, so output never silently comes from an unexpected model.
+     * The model used when no {@code --model} is given: the built-in family when installed, else a
+     * synthesised stand-in (announced on stderr, so output never silently comes from a model the
+     * user did not expect).
      */
     Path defaultModel(PrintWriter err) {
-        Path home = ModelLocator.home();
-        return ModelLocator.builtIn(home).orElseThrow(() -> new BadInputException("no model given and no built-in model "
-                + "installed under " + home.resolve(ModelLocator.BUILT_IN_DIR) + ": give a model folder with --model"));
+        return ModelLocator.builtIn(env.home()).orElseGet(() -> SyntheticStandIn.folder(env, err));
     }
 
     @Override
@@ -67,7 +66,7 @@ public final class Main implements Runnable {
         // UTF-8 regardless of the locale: prompts and tokens are often not ASCII
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(new Main(Terminal.stderrIsTerminal()), out, err, args));
+        System.exit(run(AppEnvironment.detect(Terminal.stderrIsTerminal()), out, err, args));
     }
 
     /** Runs one command line and returns its exit status (see {@link ExitCodes}); never calls System.exit. */
@@ -77,11 +76,12 @@ public final class Main implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return run(new Main(false), out, err, args);
+        return run(AppEnvironment.detect(false), out, err, args);
     }
 
-    private static int run(Main main, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine(main);
+    /** Runs with an explicit environment (tests: a temporary installation and cache). */
+    public static int run(AppEnvironment env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine(new Main(env));
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -100,6 +100,8 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler(reporter);
         cli.setExitCodeExceptionMapper(reporter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // the last of a repeated option wins, as in most Unix tools (scripts append overrides)
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         addExitCodeHelp(cli);
         return cli;

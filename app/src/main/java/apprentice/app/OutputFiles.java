@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 
 /**
  * Names output files {@code <yyyyMMdd-HHmmss>-<seed>-<index>.png} (plus a {@code .json} sidecar with
@@ -50,9 +51,20 @@ public final class OutputFiles {
         return STAMP.format(time) + "-" + Long.toUnsignedString(seed) + "-" + index;
     }
 
-    /** A temporary file in the output folder (same file system, so publishing it is a link, not a copy). */
+    /**
+     * A new empty hidden file in the output folder (same file system, so publishing it is a link, not a
+     * copy). Unlike {@code Files.createTempFile} it gets the umask's permissions, which the published
+     * image keeps.
+     */
     public Path temporary(String suffix) throws IOException {
-        return Files.createTempFile(folder, ".apprentice-", suffix);
+        while (true) {
+            Path p = folder.resolve(".apprentice-" + UUID.randomUUID() + suffix);
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                // astronomically unlikely; draw another name
+            }
+        }
     }
 
     /**

@@ -32,16 +32,22 @@ public final class ProgressBar {
         this.nanoTime = nanoTime;
     }
 
-    /** Starts a new bar of {@code total} steps. */
+    /** Starts a new bar of {@code total} steps (0 when not known yet: the first update tells). */
     public synchronized void begin(String label, int total) {
         this.label = label;
         this.total = total;
         this.startNanos = nanoTime.getAsLong();
         this.lastPrintNanos = startNanos;
         this.lastLength = 0;
-        if (interactive) {
+        if (interactive && total > 0) {
             draw(0);
         }
+    }
+
+    /** Reports progress and the total, for runs whose step count is known only once they start. */
+    public synchronized void update(int done, int total) {
+        this.total = total;
+        update(done);
     }
 
     /** Reports that {@code done} of the total steps have finished. */

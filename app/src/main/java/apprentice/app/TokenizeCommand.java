@@ -23,10 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         name = "tokenize",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
-            "Print the token ids (and tokens) a model's tokenizer makes of each prompt, as its text encoder reads them:",
-            "start token, the prompt's tokens, end token. Warns on stderr when a prompt is longer than the encoder's",
-            "sequence length (77 for CLIP) and says how many tokens were dropped.",
+            "Print the token ids (and tokens) a model's tokenizer makes of each prompt, as its text encoder reads them: "
+                    + "start token, the prompt's tokens, end token.",
+            "Warns on stderr when a prompt is longer than the encoder's sequence length (77 for CLIP) and says how many "
+                    + "tokens were dropped.",
+            "",
         })
 final class TokenizeCommand implements Callable<Integer> {
 

@@ -1,0 +1,47 @@
+package apprentice.app;
+
+import apprentice.core.pipeline.ModelComponents;
+import apprentice.onnx.runtime.OnnxModelFolder;
+import apprentice.onnx.runtime.RuntimeOptions;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --threads} and {@code --provider}, shared by the commands that run models, and model loading. */
+public final class RuntimeChoice {
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads; 0 (default) lets ONNX Runtime choose (one per physical core).")
+    int threads;
+
+    @Option(names = "--provider", paramLabel = "NAME", defaultValue = "cpu",
+            description = "Execution provider: cpu (default) or cuda (needs the GPU build of ONNX Runtime on the class path).")
+    String provider;
+
+    /** The runtime options these flags ask for; bad values are bad input. */
+    public RuntimeOptions options() {
+        if (threads < 0) {
+            throw new BadInputException("--threads " + threads + " is negative: give a thread count, or 0 for ONNX Runtime's choice");
+        }
+        RuntimeOptions.Provider p;
+        try {
+            p = RuntimeOptions.Provider.parse(provider);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("unknown --provider '" + provider + "': use cpu or cuda");
+        }
+        return RuntimeOptions.defaults().withProvider(p).withThreads(threads, 0);
+    }
+
+    /**
+     * Loads a model folder. A folder that is incomplete, malformed, or whose models do not fit their
+     * roles (the loader's IllegalArgumentException), or a provider that is not available, is bad
+     * input: the user fixes it by pointing at another folder or changing a flag.
+     */
+    public static ModelComponents load(Path folder, RuntimeOptions options) {
+        try {
+            return OnnxModelFolder.load(folder, options);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new BadInputException("cannot use model folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+}
