@@ -11,6 +11,12 @@ import ftfy
 import regex
 import simple_tokenizer as st
 
+def mojibake(text, nbsp_as_space=False):
+    """UTF-8 bytes read as Windows-1252 (bytes it leaves undefined read as Latin-1)."""
+    out = "".join(bytes([b]).decode("windows-1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
+    return out.replace("\u00a0", " ") if nbsp_as_space else out
+
+
 CASES = [
     # mojibake: UTF-8 read as Latin-1 / Windows-1252, once or twice
     ("mojibake", "s\u00c3\u00b3"),
@@ -31,7 +37,15 @@ CASES = [
     ("mojibake", "irm\u00c3 e eu, \u00c3 s vezes, f\u00c3 cil"),
     ("mojibake", "x\u00c2 y \u00c3  double"),
     ("lookalike", "MINHA IRM\u00c3 E EU. word. \u00c3 x"),
+    ("mojibake", mojibake("Ti\u1ebfng Vi\u1ec7t l\u00e0 ng\u00f4n ng\u1eef")),
+    ("mojibake", mojibake("\u0e20\u0e32\u0e29\u0e32\u0e44\u0e17\u0e22", nbsp_as_space=True)),
+    ("mojibake", mojibake("\u017dlu\u0165ou\u010dk\u00fd k\u016f\u0148 \u2014 \u0130stanbul")),
+    ("mojibake", mojibake("na\u00efve \u00bd \u00d7 \u00b5m")),
     # legitimate text that resembles mojibake
+    ("lookalike", "a fan of Zo\u00eb\u2026\u201d she said"),
+    ("lookalike", "NESTL\u00c9\u00ae caf\u00e9 \u00e0 l\u00e1\u00b4\u00b4"),
+    ("lookalike", "the \u00c3\u2019s of the word"),
+    ("lookalike", "QUEM \u00c9\u00bf S\u00c9\u00a1 5\u00d7\u00a335"),
     ("lookalike", "\u201cCAF\u00c9\u201d"),
     ("lookalike", "\u00c4\u201c and \u00d7\u00b2"),
     ("lookalike", "\u00ab\u00c0 bient\u00f4t\u00bb"),

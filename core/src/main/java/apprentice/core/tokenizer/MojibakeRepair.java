@@ -11,16 +11,20 @@ import java.nio.charset.StandardCharsets;
  * Windows-1252 for €‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ; unassigned Windows-1252 bytes pass through as
  * C1 controls, like ftfy's "sloppy" codec). A <em>run</em> is a maximal stretch of consecutive
  * characters whose bytes form well-formed multi-byte UTF-8 sequences. A run is replaced by its
- * UTF-8 decoding when it is convincing: it holds two or more sequences, or a 3- or 4-byte
- * sequence, or a 2-byte sequence led by {@code Â}/{@code Ã} (the mojibake of U+0080–U+00FF).
- * A lone 2-byte sequence such as {@code É”} (in {@code “CAFÉ”}) is legitimate text far more
- * often than mojibake, so it is left alone. Repeats until nothing changes (double mojibake).
+ * UTF-8 decoding when it is convincing: it holds two or more sequences, or one sequence that is
+ * evidence on its own ({@link #isConvincingSequence}). A lone look-alike made of a letter and
+ * punctuation that normally follows words, such as {@code É”} in {@code “CAFÉ”} or
+ * {@code ë…”} in {@code Brontë…”}, is legitimate text far more often than mojibake, so it is
+ * left alone. A line with at least one convincing run ({@link #looksGarbled}) that consists of
+ * nothing but ASCII and sequences is re-decoded as a whole, as ftfy does ({@link #decodeWholeLine});
+ * otherwise only its convincing runs are. Repeats until nothing changes (double mojibake).
  *
- * <p>A space that stood for byte A0 is restored only in {@code Ã }/{@code Â } (see
- * {@link #spaceForNoBreakSpace}). Not covered, unlike ftfy: the other single-byte encodings it
- * tries (Windows-1250/1251/1253/1254/1257, ISO-8859-2, MacRoman, CP437), spaces standing for A0
- * inside longer sequences, lossy sequences with U+FFFD, and CESU-8. ftfy's "badness" heuristic
- * is not ported; the convincing-run rule plays its part (see {@link #looksGarbled}).
+ * <p>A space that stood for byte A0 is restored in {@code Ã }/{@code Â } (see
+ * {@link #spaceForNoBreakSpace}) and, in garbled lines, inside sequences
+ * ({@link #spaceCanBeA0}). Not covered, unlike ftfy: the other single-byte encodings it tries
+ * (Windows-1250/1251/1253/1254/1257, ISO-8859-2, MacRoman, CP437), lossy sequences with U+FFFD
+ * or '?', and CESU-8. ftfy's "badness" heuristic is not ported; the convincing-run rule plays
+ * its part (see {@link #looksGarbled}).
  */
 final class MojibakeRepair {
 
@@ -61,6 +65,10 @@ final class MojibakeRepair {
         if (!looksGarbled(text)) {
             return text;
         }
+        String wholeLine = decodeWholeLine(text);
+        if (wholeLine != null) {
+            return wholeLine;
+        }
         StringBuilder out = null;
         int copiedUpTo = 0;
         int n = text.length();
@@ -83,10 +91,12 @@ final class MojibakeRepair {
             int runEnd = i;
             int sequences = 0;
             boolean convincing = false;
+            int plainSequences = 0;
             int len;
-            while ((len = sequenceLength(text, runEnd)) > 0) {
-                int lead = byteOf(text.charAt(runEnd));
-                convincing |= len >= 3 || lead == 0xC2 || lead == 0xC3;
+            while ((len = sequenceLength(text, runEnd, true)) > 0) {
+                boolean hasSpace = text.substring(runEnd, runEnd + len).indexOf(' ') >= 0;
+                convincing |= !hasSpace && isConvincingSequence(text, runEnd, len);
+                plainSequences += hasSpace ? 0 : 1;
                 sequences++;
                 runEnd += len;
             }
@@ -94,7 +104,7 @@ final class MojibakeRepair {
                 i++;
                 continue;
             }
-            if (isConvincing(convincing, sequences)) {
+            if (isConvincing(convincing, plainSequences)) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }
@@ -109,8 +119,77 @@ final class MojibakeRepair {
         return out.append(text, copiedUpTo, n).toString();
     }
 
-    private static boolean isConvincing(boolean longOrLatin1Lead, int sequences) {
-        return longOrLatin1Lead || sequences >= 2;
+    /**
+     * ftfy's main repair: when a garbled line consists of nothing but ASCII and well-formed
+     * sequences, the whole line is re-decoded, look-alikes included (as in {@code Ä“ and ×²},
+     * where {@code ×²} is the evidence). Returns null when some character does not fit.
+     */
+    private static String decodeWholeLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int spaceFixEnd = spaceForNoBreakSpace(text, i, false);
+            if (spaceFixEnd > 0) {
+                out.append(spaceFixReplacement(text, i, spaceFixEnd));
+                i = spaceFixEnd;
+                continue;
+            }
+            int len = sequenceLength(text, i, true);
+            if (len == 0) {
+                return null;
+            }
+            out.append(decode(text, i, i + len));
+            i += len;
+        }
+        return out.toString();
+    }
+
+    private static boolean isConvincing(boolean anyConvincingSequence, int sequences) {
+        return anyConvincingSequence || sequences >= 2;
+    }
+
+    /**
+     * Punctuation and signs that legitimately follow a word ({@code Brontë…”}, {@code lá´´},
+     * {@code NESTLÉ®}, {@code Ã’s}): as continuation characters they are no evidence of mojibake.
+     */
+    private static final String FOLLOWS_WORDS =
+            " \u00A0\u00A9\u00AE\u00B4\u00B7\u00BB\u2013\u2014\u2018\u2019\u201C\u201D\u2022\u2026\u2122";
+
+    /**
+     * For a lone two-character look-alike, also signs seen after a letter in shouted or numeric
+     * text ({@code QUEM É¿}, {@code SÉ¡}, {@code 5×£35}, {@code 1ª}).
+     */
+    private static final String FOLLOWS_WORDS_OR_LETTER = FOLLOWS_WORDS + "\u00A1\u00A3\u00AA\u00BA\u00BF";
+
+    /**
+     * Whether one multi-byte sequence alone is evidence of mojibake. {@code Â}/{@code Ã} + any
+     * continuation except {@code ’} and {@code …} (the mojibake of U+0080–U+00FF, e.g.
+     * {@code Ã©}); any other sequence needs at least one continuation character that does not
+     * normally follow a word ({@link #FOLLOWS_WORDS}; for 2-byte sequences
+     * {@link #FOLLOWS_WORDS_OR_LETTER}), such as a C1 control, {@code €‚ƒ„†‡ˆ‰Š‹ŒŽ˜š›œžŸ} or
+     * {@code ¢¤¥¦§¨«¬­¯°±²³µ¶¸¹¼½¾} (and {@code ¡ª¿º} in 3- and 4-byte sequences, as in the
+     * Vietnamese {@code áº¿} for {@code ế}). A space standing for byte A0 is no evidence either.
+     */
+    private static boolean isConvincingSequence(String text, int start, int length) {
+        int lead = byteOf(text.charAt(start));
+        if (length == 2 && (lead == 0xC2 || lead == 0xC3)) {
+            char c = text.charAt(start + 1);
+            return c != '\u2019' && c != '\u2026';
+        }
+        String weak = length == 2 ? FOLLOWS_WORDS_OR_LETTER : FOLLOWS_WORDS;
+        for (int k = 1; k < length; k++) {
+            if (weak.indexOf(text.charAt(start + k)) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -130,15 +209,14 @@ final class MojibakeRepair {
             }
             int runEnd = i;
             int sequences = 0;
-            boolean longOrLatin1Lead = false;
+            boolean anyConvincing = false;
             int len;
-            while ((len = sequenceLength(text, runEnd)) > 0) {
-                int lead = byteOf(text.charAt(runEnd));
-                longOrLatin1Lead |= len >= 3 || lead == 0xC2 || lead == 0xC3;
+            while ((len = sequenceLength(text, runEnd, false)) > 0) {
+                anyConvincing |= isConvincingSequence(text, runEnd, len);
                 sequences++;
                 runEnd += len;
             }
-            if (sequences > 0 && isConvincing(longOrLatin1Lead, sequences)) {
+            if (sequences > 0 && isConvincing(anyConvincing, sequences)) {
                 return true;
             }
         }
@@ -180,7 +258,7 @@ final class MojibakeRepair {
     }
 
     /** Length in characters of a well-formed multi-byte UTF-8 sequence starting at i, or 0. */
-    private static int sequenceLength(String text, int i) {
+    private static int sequenceLength(String text, int i, boolean spaceMayBeA0) {
         if (i >= text.length()) {
             return 0;
         }
@@ -210,8 +288,14 @@ final class MojibakeRepair {
         if (i + continuation >= text.length()) {
             return 0;
         }
+        int spaces = 0;
         for (int k = 1; k <= continuation; k++) {
-            int b = byteOf(text.charAt(i + k));
+            char c = text.charAt(i + k);
+            int b = byteOf(c);
+            if (c == ' ' && spaceMayBeA0 && spaces == 0 && spaceCanBeA0(text, i, lead, k, continuation)) {
+                b = 0xA0;
+                spaces++;
+            }
             int min = k == 1 ? secondMin : 0x80;
             int max = k == 1 ? secondMax : 0xBF;
             if (b < min || b > max) {
@@ -221,10 +305,31 @@ final class MojibakeRepair {
         return continuation + 1;
     }
 
+    /**
+     * In a line that already looks garbled, whether the space at {@code lead + k} may be a byte A0
+     * that some program turned into a space. As in ftfy, only where the result is a likely
+     * character: after the 2-byte leads of U+00A0, U+00E0, U+0160, U+03A0, U+0420, U+0660
+     * (bytes C2 C3 C5 CE D0 D9); last in a 3-byte sequence led by E0–E3, or second if led by E2/E3,
+     * when the other continuation byte is not 85 or A0; one of the three continuations after F0.
+     */
+    private static boolean spaceCanBeA0(String text, int i, int lead, int k, int continuation) {
+        if (continuation == 1) {
+            return lead == 0xC2 || lead == 0xC3 || lead == 0xC5 || lead == 0xCE || lead == 0xD0 || lead == 0xD9;
+        }
+        if (continuation == 2) {
+            int other = byteOf(text.charAt(i + (k == 1 ? 2 : 1)));
+            boolean plausibleOther = other >= 0x80 && other <= 0xBF && other != 0x85 && other != 0xA0;
+            return plausibleOther && (k == 2 ? lead >= 0xE0 && lead <= 0xE3 : lead == 0xE2 || lead == 0xE3);
+        }
+        return lead == 0xF0;
+    }
+
     private static String decode(String text, int from, int to) {
         byte[] bytes = new byte[to - from];
         for (int k = from; k < to; k++) {
-            bytes[k - from] = (byte) byteOf(text.charAt(k));
+            char c = text.charAt(k);
+            // inside a recognised sequence a space can only stand for byte A0
+            bytes[k - from] = (byte) (c == ' ' ? 0xA0 : byteOf(c));
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
