@@ -30,7 +30,7 @@ import static apprentice.onnx.graph.GraphBuilder.attrs;
  * vocab.json, merges.txt, tokenizer_config.json   the 514-token byte-level CLIP vocabulary
  * </pre>
  * The towers are tiny but real: text = token embedding, mean over the attention mask, linear projection; image = a
- * patch convolution, tanh, global average pool, linear projection; both L2-normalised; logits = 100 · image·textᵀ.
+ * patch convolution, tanh, global average pool, linear projection; both L2-normalised, moved towards a shared direction and normalised again; logits = 100 · image·textᵀ.
  * {@link #writeReward} writes the same model with an extra {@code score} output ([batch], the matched pairs' cosine)
  * and a {@code reward_config.json}, as a stand-in for exported reward models. Same seed, same bytes.
  */
@@ -42,6 +42,8 @@ public final class SyntheticClipFolder {
     private static final int CHANNELS = 16;
     private static final int TEXT_DIM = 16;
     private static final int EMBED = 16;
+    /** Length of the shared direction added to both unit embeddings (see {@link #towardsCommon}). */
+    public static final double COMMON = 0.7;
 
     private SyntheticClipFolder() {
     }
@@ -116,12 +118,12 @@ public final class SyntheticClipFolder {
         String summed = g.op("ReduceSum", List.of(g.op("Mul", tokens, m), g.constInt64(1)), attrs("keepdims", 0L));
         String count = g.op("ReduceSum", List.of(m, g.constInt64(1)), attrs("keepdims", 0L));
         String pooled = g.op("Div", summed, g.op("Max", count, g.scalar(1f)));
-        String text = normalise(g, l.linear("text_projection", pooled, TEXT_DIM, EMBED, false));
+        String text = towardsCommon(g, normalise(g, l.linear("text_projection", pooled, TEXT_DIM, EMBED, false)));
 
         // image tower: patch conv, tanh, global average pool, projection
         String conv = g.op("Tanh", l.conv2d("vision_model.patch_embedding", pixels, 3, CHANNELS, PATCH, PATCH, 0));
         String pooledImage = g.op("Flatten", List.of(g.op("GlobalAveragePool", conv)), attrs("axis", 1L));
-        String image = normalise(g, l.linear("visual_projection", pooledImage, CHANNELS, EMBED, false));
+        String image = towardsCommon(g, normalise(g, l.linear("visual_projection", pooledImage, CHANNELS, EMBED, false)));
 
         String logits = g.op("Mul", g.op("MatMul", image, g.op("Transpose", List.of(text), attrs("perm", new long[] {1, 0}))),
                 g.scalar(100f));
@@ -135,6 +137,17 @@ public final class SyntheticClipFolder {
             g.output(score, "score", ElementType.FLOAT, "batch_size");
         }
         return g.build();
+    }
+
+    /**
+     * Adds {@link #COMMON} times the unit all-ones direction and re-normalises: random 16-d embeddings alone would
+     * give cosines spread around 0, most of them clamped to a CLIP score of 0; the common component makes the
+     * cosines mostly positive and still varied, like a real CLIP's (typically 0.15–0.35).
+     */
+    private static String towardsCommon(GraphBuilder g, String unit) {
+        float[] c = new float[EMBED];
+        java.util.Arrays.fill(c, (float) (COMMON / Math.sqrt(EMBED)));
+        return normalise(g, g.op("Add", unit, g.constFloat(c)));
     }
 
     private static String normalise(GraphBuilder g, String x) {

@@ -94,6 +94,8 @@ class OracleModelsTest {
             }
         }
         double[] img = linear(w.get("visual_projection.weight", WeightInit.FAN_IN_UNIFORM, emb, ch), pooledImage, emb);
+        img = towardsCommon(img);
+        text = towardsCommon(text);
         double dot = 0;
         double ni = 0;
         double nt = 0;
@@ -103,6 +105,18 @@ class OracleModelsTest {
             nt += text[d] * text[d];
         }
         return dot / Math.sqrt(ni * nt);
+    }
+
+    static double[] towardsCommon(double[] x) {
+        double n = 0;
+        for (double v : x) {
+            n += v * v;
+        }
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] / Math.sqrt(n) + SyntheticClipFolder.COMMON / Math.sqrt(x.length);
+        }
+        return y;
     }
 
     static double[] linear(float[] weight, double[] x, int out) {
