@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GenerateCommand.class,
             TokenizeCommand.class,
+            apprentice.app.serve.ServeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

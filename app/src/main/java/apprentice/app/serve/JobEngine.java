@@ -1,0 +1,496 @@
+package apprentice.app.serve;
+
+import apprentice.core.image.Images;
+import apprentice.core.pipeline.CancellationToken;
+import apprentice.core.pipeline.GenerationCancelledException;
+import apprentice.core.pipeline.GenerationRequest;
+import apprentice.core.pipeline.GenerationResult;
+import apprentice.core.pipeline.ProgressListener;
+import apprentice.core.pipeline.StepEvent;
+import apprentice.core.tensor.Tensor;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs jobs in two lanes. The student lane takes queued jobs in order and runs compatible ones (same size,
+ * steps and guidance) in one micro-batched student call; adaptive drafts are scored in one oracle call and
+ * routed. The teacher lane has its own worker(s), so a new draft never waits behind a refinement.
+ * Admission is bounded (429 with Retry-After beyond {@link ServeSettings#queueCapacity()}), every job has
+ * a deadline, and {@link #shutdown} finishes or explicitly fails every accepted job.
+ */
+final class JobEngine {
+    private static final SecureRandom IDS = new SecureRandom();
+    private static final Duration TEACHER_POLL = Duration.ofMillis(200);
+
+    private final ServedModels models;
+    private final ServeSettings settings;
+    private final Metrics metrics;
+    private final ScoreWindow scores;
+    private final MicroBatcher<Job> studentLane = new MicroBatcher<>(j -> j.spec.batchKey());
+    private final LinkedBlockingQueue<TeacherWork> teacherLane = new LinkedBlockingQueue<>();
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
+    private final AtomicInteger unfinished = new AtomicInteger();
+    private final ScheduledExecutorService timer;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean accepting = true;
+    private volatile boolean running = true;
+    /** Exponentially weighted mean job time in seconds, for Retry-After. */
+    private volatile double meanJobSeconds = 1.0;
+
+    /** A rejected draft (or a teacher-only job) waiting for the teacher. */
+    private record TeacherWork(Job job, String route, Tensor draft) {
+    }
+
+    JobEngine(ServedModels models, ServeSettings settings, Metrics metrics, double[] calibrationScores) {
+        this.models = models;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.scores = new ScoreWindow(512, calibrationScores);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "apprentice-job-timeouts"));
+        metrics.queueGauge("student", studentLane::size);
+        metrics.queueGauge("teacher", teacherLane::size);
+        workers.add(daemon(this::studentLoop, "apprentice-student"));
+        if (models.hasTeacher()) {
+            for (int i = 0; i < settings.teacherWorkers(); i++) {
+                workers.add(daemon(this::teacherLoop, "apprentice-teacher-" + i));
+            }
+        }
+        workers.forEach(Thread::start);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Accepts all of {@code specs} or none: 429 when they do not fit in the queue, 503 once shutting down.
+     */
+    List<Job> submit(List<JobSpec> specs) {
+        if (!accepting) {
+            throw new ApiException(503, "shutting_down", null, "the server is shutting down and accepts no new work: retry on another instance")
+                    .withHeader("Retry-After", "5");
+        }
+        int n = specs.size();
+        while (true) {
+            int now = unfinished.get();
+            if (now + n > settings.queueCapacity()) {
+                long wait = Math.max(1, Math.min(120, Math.round(Math.ceil(meanJobSeconds * Math.max(1, now) / Math.max(1, settings.maxBatch())))));
+                metrics.job("any", "rejected");
+                throw new ApiException(429, "queue_full", null, "the queue is full (" + now + " of " + settings.queueCapacity()
+                        + " jobs unfinished): retry after " + wait + " s").withHeader("Retry-After", Long.toString(wait));
+            }
+            if (unfinished.compareAndSet(now, now + n)) {
+                break;
+            }
+        }
+        List<Job> accepted = new ArrayList<>(n);
+        for (JobSpec spec : specs) {
+            Job job = new Job(newId(), spec);
+            jobs.put(job.id, job);
+            ScheduledFuture<?> deadline = timer.schedule(() -> timeout(job), settings.jobTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            job.addEndListener(() -> ended(job, deadline));
+            job.emit("queued", Map.of("id", job.id, "mode", spec.mode().label(), "request", spec.describe()));
+            accepted.add(job);
+        }
+        for (Job job : accepted) {
+            if (job.spec.mode() == Mode.TEACHER) {
+                teacherLane.add(new TeacherWork(job, "teacher", null));
+            } else {
+                studentLane.add(job);
+            }
+        }
+        return accepted;
+    }
+
+    private static String newId() {
+        byte[] b = new byte[12];
+        IDS.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private void timeout(Job job) {
+        if (job.fail("timeout", "the job did not finish within " + settings.jobTimeout().toSeconds()
+                + " s: the server is overloaded or the request too large; retry with fewer steps or later")) {
+            metrics.job(job.spec.mode().label(), "timeout");
+        }
+    }
+
+    private void ended(Job job, ScheduledFuture<?> deadline) {
+        deadline.cancel(false);
+        unfinished.decrementAndGet();
+        long total = System.nanoTime() - job.acceptedNanos;
+        metrics.stage("total", total);
+        Job.State st = job.state();
+        if (st == Job.State.DONE) {
+            metrics.job(job.spec.mode().label(), "done");
+            meanJobSeconds = 0.8 * meanJobSeconds + 0.2 * (total / 1e9);
+        } else if (st == Job.State.CANCELLED) {
+            metrics.job(job.spec.mode().label(), "cancelled");
+        } else if (!"timeout".equals(job.errorCode())) {
+            metrics.job(job.spec.mode().label(), "shutdown".equals(job.errorCode()) ? "shutdown" : "failed");
+        }
+        synchronized (finishedOrder) {
+            finishedOrder.add(job.id);
+            while (finishedOrder.size() > settings.retainedJobs()) {
+                jobs.remove(finishedOrder.poll());
+            }
+        }
+    }
+
+    Optional<Job> find(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    int unfinished() {
+        return unfinished.get();
+    }
+
+    int studentQueueDepth() {
+        return studentLane.size();
+    }
+
+    int teacherQueueDepth() {
+        return teacherLane.size();
+    }
+
+    boolean accepting() {
+        return accepting;
+    }
+
+    // ------------------------------------------------------------------ student lane
+
+    private void studentLoop() {
+        while (running) {
+            List<Job> batch;
+            try {
+                batch = studentLane.take(settings.maxBatch(), settings.batchWindow().toNanos());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch.isEmpty()) {
+                if (!running) {
+                    return;
+                }
+                continue;
+            }
+            List<Job> live = new ArrayList<>();
+            for (Job j : batch) {
+                if (!j.isFinished()) {
+                    live.add(j);
+                }
+            }
+            if (!live.isEmpty()) {
+                try {
+                    runStudent(live);
+                } catch (RuntimeException | Error e) {
+                    // a worker must survive any one batch; the batch's jobs fail with the cause
+                    for (Job j : live) {
+                        j.fail("internal", "the student run failed: " + e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void runStudent(List<Job> batch) {
+        metrics.studentBatch(batch.size());
+        long start = System.nanoTime();
+        CancellationToken token = new CancellationToken();
+        for (Job j : batch) {
+            long waited = start - j.acceptedNanos;
+            j.stageTime("queue", waited);
+            metrics.stage("queue", waited);
+            j.setStage(Job.State.STUDENT);
+            j.emit("started", Map.of("stage", "student", "batch_size", batch.size()));
+        }
+        // the shared run stops only when every job in it has ended (one cancelled client must not stop the others)
+        for (Job j : batch) {
+            j.addEndListener(() -> {
+                if (batch.stream().allMatch(Job::isFinished)) {
+                    token.cancel();
+                }
+            });
+        }
+        JobSpec first = batch.get(0).spec;
+        GenerationRequest.Builder b = GenerationRequest.builder()
+                .prompts(batch.stream().map(j -> j.spec.prompt()).toList())
+                .negativePrompts(batch.stream().map(j -> j.spec.negativePrompt()).toList())
+                .seeds(batch.stream().map(j -> j.spec.seed()).toList())
+                .steps(first.steps()).guidanceScale(first.guidance());
+        if (first.isEdit()) {
+            b.initImage(first.initImage()).strength(first.editStrength());
+        } else {
+            b.size(first.width(), first.height());
+        }
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void stepFinished(StepEvent e) {
+                for (Job j : batch) {
+                    j.emit("student_step", step(e));
+                }
+            }
+        };
+        GenerationResult result;
+        try {
+            result = models.student().run(b.build(), progress, token);
+        } catch (GenerationCancelledException e) {
+            return; // every job of the batch has already ended
+        } catch (IllegalArgumentException e) {
+            for (Job j : batch) {
+                j.fail("invalid_request", e.getMessage());
+            }
+            return;
+        }
+        long studentNanos = System.nanoTime() - start;
+        metrics.stage("student", studentNanos);
+
+        List<Integer> adaptive = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).stageTime("student", studentNanos);
+            if (batch.get(i).spec.mode() == Mode.ADAPTIVE && !batch.get(i).isFinished()) {
+                adaptive.add(i);
+            }
+        }
+        float[] draftScores = new float[batch.size()];
+        if (!adaptive.isEmpty()) {
+            long t0 = System.nanoTime();
+            Tensor images = Tensor.concat(adaptive.stream().map(result::image).toArray(Tensor[]::new));
+            float[] s = models.oracle().score(adaptive.stream().map(i -> batch.get(i).spec.prompt()).toList(), images);
+            long oracleNanos = System.nanoTime() - t0;
+            metrics.stage("oracle", oracleNanos);
+            for (int a = 0; a < adaptive.size(); a++) {
+                draftScores[adaptive.get(a)] = s[a];
+                batch.get(adaptive.get(a)).stageTime("oracle", oracleNanos);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Job j = batch.get(i);
+            if (j.isFinished()) {
+                continue;
+            }
+            try {
+                afterDraft(j, result, i, draftScores[i]);
+            } catch (RuntimeException e) {
+                j.fail("internal", "handling the draft failed: " + e);
+            }
+        }
+    }
+
+    private void afterDraft(Job j, GenerationResult result, int index, float score) {
+        JobSpec spec = j.spec;
+        Tensor draft = result.image(index);
+        Map<String, Object> draftEvent = new LinkedHashMap<>();
+        draftEvent.put("width", spec.width());
+        draftEvent.put("height", spec.height());
+        draftEvent.put("nfe", result.nfe());
+        if (spec.mode() == Mode.STUDENT) {
+            Map<String, Object> meta = metadata(j, "student", null, result.nfe(), 0);
+            draftEvent.put("image", ImageCodec.base64(ImageCodec.png(draft, 0, meta)));
+            j.emit("draft", draftEvent);
+            metrics.route("student");
+            j.complete(output(j, draft, meta));
+            return;
+        }
+        ScoreWindow.Threshold t = scores.admit(score, spec.k());
+        boolean keep = score >= t.tau();
+        String route = keep ? "kept" : spec.teacherAction() == TeacherAction.REFINE ? "refined" : "regenerated";
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("score", (double) score);
+        decision.put("tau", t.tau());
+        decision.put("k", spec.k());
+        decision.put("oracle", models.oracle().name());
+        decision.put("window_samples", t.samples());
+        decision.put("warm", t.samples() >= ScoreWindow.warm());
+        Map<String, Object> meta = metadata(j, route, decision, result.nfe(), 0);
+        draftEvent.put("score", (double) score);
+        draftEvent.put("image", ImageCodec.base64(ImageCodec.png(draft, 0, metadata(j, "draft", decision, result.nfe(), 0))));
+        j.emit("draft", draftEvent);
+        Map<String, Object> routeEvent = new LinkedHashMap<>(decision);
+        routeEvent.put("route", route);
+        j.emit("route", routeEvent);
+        j.studentNfe = result.nfe();
+        j.decision = decision;
+        j.routedNanos = System.nanoTime();
+        metrics.route(route);
+        if (keep) {
+            j.complete(output(j, draft, meta));
+        } else {
+            teacherLane.add(new TeacherWork(j, route, draft));
+        }
+    }
+
+    // ------------------------------------------------------------------ teacher lane
+
+    private void teacherLoop() {
+        while (running) {
+            TeacherWork work;
+            try {
+                work = teacherLane.poll(TEACHER_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (work == null || work.job().isFinished()) {
+                continue;
+            }
+            try {
+                runTeacher(work);
+            } catch (GenerationCancelledException e) {
+                // the job ended (cancelled, timed out, shut down) while the teacher ran
+            } catch (IllegalArgumentException e) {
+                work.job().fail("invalid_request", e.getMessage());
+            } catch (RuntimeException | Error e) {
+                work.job().fail("internal", "the teacher run failed: " + e);
+            }
+        }
+    }
+
+    private void runTeacher(TeacherWork work) {
+        Job j = work.job();
+        JobSpec spec = j.spec;
+        long start = System.nanoTime();
+        if (spec.mode() == Mode.TEACHER) {
+            j.stageTime("queue", start - j.acceptedNanos);
+            metrics.stage("queue", start - j.acceptedNanos);
+        } else {
+            j.stageTime("teacher_queue", start - j.routedNanos);
+        }
+        j.setStage(Job.State.TEACHER);
+        j.emit("started", Map.of("stage", "teacher", "route", work.route()));
+        boolean adaptive = spec.mode() == Mode.ADAPTIVE;
+        long seed = adaptive ? spec.teacherSeed() : spec.seed();
+        GenerationRequest.Builder b = GenerationRequest.builder().prompt(spec.prompt()).negativePrompt(spec.negativePrompt())
+                .seeds(List.of(seed)).guidanceScale(spec.teacherGuidance());
+        if (work.route().equals("refined")) {
+            // the teacher refines the draft as the user sees it: 8-bit pixels, not the float decoder output
+            Tensor pixels = Images.toTensor(Images.toImage(work.draft(), 0), false);
+            b.initImage(pixels).strength(spec.refineStrength()).steps(requestedSteps(spec.teacherSteps(), spec.refineStrength()));
+        } else if (spec.isEdit()) {
+            b.initImage(spec.initImage()).strength(spec.editStrength()).steps(requestedSteps(spec.teacherSteps(), spec.editStrength()));
+        } else {
+            b.size(spec.width(), spec.height()).steps(spec.teacherSteps());
+        }
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void stepFinished(StepEvent e) {
+                j.emit("teacher_step", step(e));
+            }
+        };
+        GenerationResult result = models.teacher().run(b.build(), progress, j.token);
+        long nanos = System.nanoTime() - start;
+        j.stageTime("teacher", nanos);
+        metrics.stage("teacher", nanos);
+        if (!adaptive) {
+            metrics.route("teacher");
+        }
+        Map<String, Object> meta = metadata(j, adaptive ? work.route() : "teacher", j.decision, j.studentNfe, result.nfe());
+        meta.put("teacher_seed", seed);
+        j.complete(output(j, result.image(0), meta));
+    }
+
+    /** diffusers' img2img runs int(N·σ) of N steps; asking for int(n/σ + 1) makes about n of them run (the paper's rule). */
+    static int requestedSteps(int n, double strength) {
+        return (int) (n / strength + 1.0);
+    }
+
+    private static Map<String, Object> step(StepEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", e.step());
+        m.put("total", e.totalSteps());
+        m.put("timestep", e.timestep());
+        return m;
+    }
+
+    /** What is known about an image: the request, the route and its score, NFE. Goes in the PNG and the result. */
+    private Map<String, Object> metadata(Job j, String route, Map<String, Object> decision, int studentNfe, int teacherNfe) {
+        Map<String, Object> m = new LinkedHashMap<>(j.spec.describe());
+        m.put("route", route);
+        if (decision != null) {
+            m.put("score", decision.get("score"));
+            m.put("tau", decision.get("tau"));
+            m.put("oracle", decision.get("oracle"));
+        }
+        m.put("student_model", models.studentName());
+        if (j.spec.mode() != Mode.STUDENT) {
+            m.put("teacher_model", models.teacherName());
+        }
+        m.put("nfe_student", studentNfe);
+        m.put("nfe_teacher", teacherNfe);
+        m.put("nfe_note", "UNet evaluations actually run; a classifier-free-guidance step counts once");
+        m.put("job_id", j.id);
+        return m;
+    }
+
+    private Map<String, Object> output(Job j, Tensor image, Map<String, Object> meta) {
+        Map<String, Object> out = new LinkedHashMap<>(meta);
+        out.put("nfe", ((Number) meta.get("nfe_student")).intValue() + ((Number) meta.get("nfe_teacher")).intValue());
+        Map<String, Object> times = new LinkedHashMap<>();
+        j.stageTimes().forEach((k, v) -> times.put(k, v / 1e6));
+        times.put("total", (System.nanoTime() - j.acceptedNanos) / 1e6);
+        out.put("timings_ms", times);
+        out.put("image", ImageCodec.base64(ImageCodec.png(image, 0, meta)));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Stops accepting, lets accepted jobs finish for up to {@code grace}, then fails every job still
+     * unfinished with code {@code shutdown} and stops the workers. Returns the number of jobs failed.
+     */
+    int shutdown(Duration grace) {
+        accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Job j : List.copyOf(jobs.values())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                j.finished.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int failed = 0;
+        for (Job j : List.copyOf(jobs.values())) {
+            if (j.fail("shutdown", "the server shut down before this job finished: submit it again")) {
+                failed++;
+            }
+        }
+        running = false;
+        studentLane.close();
+        studentLane.drain();
+        teacherLane.clear();
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        timer.shutdownNow();
+        return failed;
+    }
+}
