@@ -17,6 +17,11 @@ def mojibake(text, nbsp_as_space=False):
     return out.replace("\u00a0", " ") if nbsp_as_space else out
 
 
+def mojibake_1251(text):
+    """UTF-8 bytes read as Windows-1251 (its unassigned byte 0x98 read as Latin-1)."""
+    return "".join(bytes([b]).decode("windows-1251", errors="ignore") or chr(b) for b in text.encode("utf-8"))
+
+
 CASES = [
     # mojibake: UTF-8 read as Latin-1 / Windows-1252, once or twice
     ("mojibake", "s\u00c3\u00b3"),
@@ -41,6 +46,8 @@ CASES = [
     ("mojibake", mojibake("\u0e20\u0e32\u0e29\u0e32\u0e44\u0e17\u0e22", nbsp_as_space=True)),
     ("mojibake", mojibake("\u017dlu\u0165ou\u010dk\u00fd k\u016f\u0148 \u2014 \u0130stanbul")),
     ("mojibake", mojibake("na\u00efve \u00bd \u00d7 \u00b5m")),
+    ("mojibake", mojibake_1251("\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439, \u043c\u0438\u0440! it\u2019s \u00e9t\u00e9")),
+    ("lookalike", "\u00ab\u041d\u0415\u0422\u00bb \u2014 \u0414\u0410 \u0412\u0406\u041d \u0457\u0457"),
     # legitimate text that resembles mojibake
     ("lookalike", "a fan of Zo\u00eb\u2026\u201d she said"),
     ("lookalike", "NESTL\u00c9\u00ae caf\u00e9 \u00e0 l\u00e1\u00b4\u00b4"),

@@ -1,6 +1,12 @@
 package apprentice.core.tokenizer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Repairs UTF-8 text that was decoded as Latin-1 or Windows-1252 (mojibake such as
@@ -21,9 +27,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A space that stood for byte A0 is restored in {@code Ã }/{@code Â } (see
  * {@link #spaceForNoBreakSpace}) and, in garbled lines, inside sequences
- * ({@link #spaceCanBeA0}). Not covered, unlike ftfy: the other single-byte encodings it tries
- * (Windows-1250/1251/1253/1254/1257, ISO-8859-2, MacRoman, CP437), lossy sequences with U+FFFD
- * or '?', and CESU-8. ftfy's "badness" heuristic is not ported; the convincing-run rule plays
+ * ({@link #spaceCanBeA0}). Whole lines of UTF-8 read as Windows-1251 are repaired too
+ * ({@link #decodeWindows1251WholeLine}). Not covered, unlike ftfy: Windows-1251 mojibake mixed
+ * with other text, the other single-byte encodings it tries (Windows-1250/1253/1254/1257,
+ * ISO-8859-2, MacRoman, CP437), lossy sequences with U+FFFD or '?', and CESU-8. ftfy's "badness" heuristic is not ported; the convincing-run rule plays
  * its part (see {@link #looksGarbled}).
  */
 final class MojibakeRepair {
@@ -40,11 +47,65 @@ final class MojibakeRepair {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             String fixed = repairOnce(text);
             if (fixed == text) {
-                return text;
+                fixed = decodeWindows1251WholeLine(text);
+                if (fixed == null) {
+                    return text;
+                }
             }
             text = fixed;
         }
         return text;
+    }
+
+    /** Windows-1251 character → byte, for bytes 0x80–0xFF (0x98, unassigned, as U+0098). */
+    private static final Map<Character, Integer> WINDOWS_1251_BYTES = windows1251Bytes();
+
+    private static Map<Character, Integer> windows1251Bytes() {
+        Map<Character, Integer> map = new HashMap<>();
+        if (!Charset.isSupported("windows-1251")) {
+            return map;
+        }
+        Charset cs = Charset.forName("windows-1251");
+        for (int b = 0x80; b <= 0xFF; b++) {
+            String c = new String(new byte[] {(byte) b}, cs);
+            map.put(c.length() == 1 && c.charAt(0) != '\uFFFD' ? c.charAt(0) : (char) b, b);
+        }
+        return map;
+    }
+
+    /**
+     * UTF-8 read as Windows-1251 (Cyrillic), e.g. {@code РїСЂРёРІРµС‚} for {@code привет}, or
+     * {@code вЂ™} for {@code ’}. Only whole lines: every non-ASCII character must map to a
+     * Windows-1251 byte, the bytes must be well-formed UTF-8 and hold at least two multi-byte
+     * sequences. Real Cyrillic text practically never passes that test, because its letters are
+     * lead bytes that are not followed by continuation bytes. Returns null if the line does not
+     * qualify.
+     */
+    static String decodeWindows1251WholeLine(String text) {
+        byte[] bytes = new byte[text.length()];
+        int leads = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes[i] = (byte) c;
+                continue;
+            }
+            Integer b = WINDOWS_1251_BYTES.get(c);
+            if (b == null) {
+                return null;
+            }
+            bytes[i] = (byte) (int) b;
+            leads += b >= 0xC2 ? 1 : 0;
+        }
+        if (leads < 2) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The Windows-1252 reading of a C1 control (U+0080–U+009F), as ftfy's fix_c1_controls. */

@@ -25,30 +25,25 @@
  * <h2>Agreement with the reference</h2>
  * All 335 rows of the shared golden vectors (232 ASCII, 103 non-ASCII, among them 38 that ftfy
  * changes: entities, mojibake, ligatures, width forms, quotes, control characters, BOM, line
- * separators) match in cleaned text, regex pieces, ids, 77-id input and decoded text. 61 of 62
- * further edge cases ({@code golden/clip/extra.jsonl} in the tests: mojibake, look-alikes,
- * entities, controls, case, marks, special tokens, truncation) match too. The golden test
- * asserts that exactly the listed known gaps differ, so the list cannot silently grow or go
- * stale. Known gap (extra.jsonl only):
- * <ul>
- * <li>{@code РїСЂРёРІРµС‚} — UTF-8 read as Windows-1251. ftfy also tries Windows-1251 (and 1250,
- * 1253, 1254, 1257, ISO-8859-2, MacRoman, CP437); we repair only Latin-1/Windows-1252 mojibake,
- * because without ftfy's heuristic those encodings would also "repair" legitimate Cyrillic or
- * Greek text (e.g. upper-case words in guillemets).</li>
- * </ul>
- * Measured against ftfy 6.3.1 itself on the inputs of ftfy's own test suite
- * ({@code tests/test_cases.json}, 160 hard mojibake cases and 112 correct texts, cleaned as the
- * reference does): 114 of the 160 and 111 of the 112 come out identical. The misses are the
- * encodings above, CESU-8 emoji, sequences damaged into U+FFFD or '?', and cases where ftfy's
- * heuristic decides differently.
+ * separators) match in cleaned text, regex pieces, ids, 77-id input and decoded text, and so do
+ * all 64 further edge cases ({@code golden/clip/extra.jsonl} in the tests: mojibake including
+ * Windows-1251, legitimate look-alikes, entities, controls, case, marks, special tokens,
+ * truncation). The golden test asserts that exactly the listed known gaps differ (currently
+ * none), so such a list cannot silently grow or go stale.
+ *
+ * <p>Measured against ftfy 6.3.1 itself on the inputs of ftfy's own test suite
+ * ({@code tests/test_cases.json}: 160 hard mojibake cases and their 112 distinct correct texts,
+ * cleaned as the reference does): 117 of the 160 and 111 of the 112 come out identical. The
+ * misses are encodings we do not try, CESU-8 emoji, sequences damaged into U+FFFD or '?', and
+ * cases where ftfy's heuristic decides differently.
  *
  * <h2>Known differences outside the golden vectors</h2>
  * <ul>
- * <li>Mojibake: only UTF-8 read as Latin-1/Windows-1252 is repaired, by our own rule (see
- * {@code MojibakeRepair}), not ftfy's badness heuristic; ftfy's other single-byte encodings
- * (Windows-1250/1251/1253/1254/1257, ISO-8859-2, MacRoman, CP437), its restoration of spaces that
- * stood for byte A0, lossy sequences and CESU-8 are not reproduced. Such prompts may tokenize
- * differently from the reference.</li>
+ * <li>Mojibake: UTF-8 read as Latin-1/Windows-1252 (and whole lines read as Windows-1251) is
+ * repaired by our own evidence rule (see {@code MojibakeRepair}), not by ftfy's badness
+ * heuristic, which is not ported; ftfy's other single-byte encodings (Windows-1250/1253/1254/
+ * 1257, ISO-8859-2, MacRoman, CP437), lossy sequences and CESU-8 are not reproduced. Such prompts
+ * may tokenize differently from the reference.</li>
  * <li>Unicode versions: the JDK 17 character database is Unicode 13; the reference ran with
  * Unicode 14 (NFC, lower-casing) and the {@code regex} module's own tables. Characters assigned
  * after Unicode 13 may be classified differently (letter vs. symbol).</li>

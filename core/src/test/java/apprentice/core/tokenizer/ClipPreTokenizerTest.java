@@ -20,7 +20,7 @@ class ClipPreTokenizerTest {
                 }
             }
         }
-        assertEquals(2 * (335 + 62), checked);
+        assertEquals(2 * (335 + 64), checked);
     }
 
     @Test

@@ -32,7 +32,7 @@ public final class ClipTokenizerBenchmark {
         for (int i = 0; i < 5; i++) {
             t0 = System.nanoTime();
             long c0 = cpuNanos();
-            tokenizer = GoldenRows.clipTokenizer();
+            tokenizer = GoldenRows.loadClipTokenizer();
             System.out.printf("load vocab.json + merges.txt: %.1f ms wall, %.1f ms cpu%n",
                     (System.nanoTime() - t0) / 1e6, (cpuNanos() - c0) / 1e6);
         }

@@ -29,7 +29,17 @@ final class GoldenRows {
         }
     }
 
-    static ClipTokenizer clipTokenizer() {
+    private static ClipTokenizer shared;
+
+    /** One CLIP tokenizer for all tests of a run (it is immutable; loading takes a while). */
+    static synchronized ClipTokenizer clipTokenizer() {
+        if (shared == null) {
+            shared = loadClipTokenizer();
+        }
+        return shared;
+    }
+
+    static ClipTokenizer loadClipTokenizer() {
         Path dir = clipDir();
         return ClipTokenizer.fromFiles(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
     }
