@@ -327,7 +327,8 @@ public final class DiffusionPipeline {
                 Tensor one = new Tensor(s, scaled);
                 images[i] = callModel(vae, () -> vae.decode(one));
             }
-            return Tensor.concat(images);
+            // one image: hand the decoder's array over instead of copying a full-size image again
+            return batch == 1 ? images[0] : Tensor.concat(images);
         }
 
         private <T> T timed(Phase phase, java.util.function.Supplier<T> body) {

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * The folder is checked completely before any session is created, so a broken folder gives one message
  * listing everything missing. The VAE's {@code scaling_factor} comes from {@code vae_decoder/config.json},
  * else {@code vae_encoder/config.json}, else Stable Diffusion 1.x's 0.18215; its down-sampling factor from
- * {@code block_out_channels} (2^(levels−1)), else 8; the default image size is the UNet's {@code sample_size}
+ * {@code vae_decoder/config.json}'s {@code block_out_channels} (2^(levels−1)), else 8; the default image size is the UNet's {@code sample_size}
  * times that factor, else 512.
  */
 public final class OnnxModelFolder {
@@ -68,8 +68,7 @@ public final class OnnxModelFolder {
             ComponentConfig encoderConfig = ComponentConfig.read(dir.resolve("vae_encoder"));
             float scaling = (float) (decoderConfig.has("scaling_factor") ? decoderConfig.getDouble("scaling_factor", 0)
                     : encoderConfig.getDouble("scaling_factor", DEFAULT_SCALING_FACTOR));
-            int levels = Math.max(decoderConfig.arrayLength("block_out_channels"), encoderConfig.arrayLength("block_out_channels"));
-            int factor = levels > 0 ? 1 << (levels - 1) : 8;
+            int factor = decoder.scaleFactor();
             OnnxAutoencoder vae = new OnnxAutoencoder(encoder, decoder, scaling, factor, dir);
             int sampleSize = ComponentConfig.read(dir.resolve("unet")).getInt("sample_size", -1);
             int defaultSize = sampleSize > 0 ? sampleSize * factor : 512;

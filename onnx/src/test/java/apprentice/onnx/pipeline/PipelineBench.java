@@ -49,18 +49,22 @@ public final class PipelineBench {
                 long[] outside = new long[runs];
                 long[] runtime = new long[runs];
                 long[] denoise = new long[runs];
+                long[] conversion = new long[runs];
                 for (int r = 0; r < runs; r++) {
                     PhaseTimings t = p.generate(req).timings();
                     total[r] = t.totalNanos();
                     outside[r] = t.outsideRuntimeNanos();
                     runtime[r] = t.runtimeNanos();
                     denoise[r] = t.denoiseNanos();
+                    conversion[r] = t.modelCallNanos() - t.runtimeNanos();
                 }
                 // the machine is shared: report the median and the minimum, each over the runs
                 System.out.printf("  %s%n    total median %8.1f ms (min %8.1f)  denoise median %6.2f ms/step  in ORT median %8.1f ms"
-                                + "  outside ORT median %6.2f ms (min %6.2f ms, %.2f%% of the median total)%n",
+                                + "  outside ORT median %6.2f ms (min %6.2f ms, %.2f%% of the median total),"
+                                + " of which tensor conversion median %6.2f ms (min %6.2f)%n",
                         o.describe(), ms(median(total)), ms(min(total)), ms(median(denoise)) / steps, ms(median(runtime)),
-                        ms(median(outside)), ms(min(outside)), 100.0 * median(outside) / median(total));
+                        ms(median(outside)), ms(min(outside)), 100.0 * median(outside) / median(total),
+                        ms(median(conversion)), ms(min(conversion)));
             }
         }
     }
