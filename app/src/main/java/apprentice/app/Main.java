@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             TokenizeCommand.class,
             apprentice.app.serve.ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
