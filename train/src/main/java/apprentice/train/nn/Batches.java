@@ -1,0 +1,29 @@
+package apprentice.train.nn;
+
+import java.util.Random;
+
+/** Deterministic per-step randomness: step s always draws the same batch, so a resumed run replays exactly. */
+public final class Batches {
+    private Batches() {
+    }
+
+    public static Random rng(long seed, long step) {
+        return new Random(seed * 0x9E3779B97F4A7C15L + step);
+    }
+
+    public static int[] sample(int[] pool, int batch, Random rng) {
+        int[] out = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            out[i] = pool[rng.nextInt(pool.length)];
+        }
+        return out;
+    }
+
+    public static float[] gaussian(int n, Random rng) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return v;
+    }
+}
