@@ -54,7 +54,7 @@ public final class Main implements Runnable {
      * synthesised stand-in (announced on stderr, so output never silently comes from a model the
      * user did not expect).
      */
-    Path defaultModel(PrintWriter err) {
+    public Path defaultModel(PrintWriter err) {
         return ModelLocator.builtIn(env.home()).orElseGet(() -> SyntheticStandIn.folder(env, err));
     }
 

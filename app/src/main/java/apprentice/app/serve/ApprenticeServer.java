@@ -1,5 +1,6 @@
 package apprentice.app.serve;
 
+import apprentice.core.adaptive.CalibrationFile;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,11 +28,11 @@ public final class ApprenticeServer implements AutoCloseable {
      * @param host address to bind (loopback unless the operator says otherwise)
      * @param port TCP port, 0 for any free one
      * @param token bearer token required on the API, or null for none
-     * @param calibrationScores draft scores to seed τ's window with (may be empty)
+     * @param calibration the student's calibration (τ for drafts made with its settings; seeds the online window), or null
      */
     public static ApprenticeServer start(ServedModels models, ServeSettings settings, String host, int port, String token,
-                                         double[] calibrationScores, Tuning tuning) throws IOException {
-        return new ApprenticeServer(models, settings, host, port, token, calibrationScores, tuning);
+                                         CalibrationFile calibration, Tuning tuning) throws IOException {
+        return new ApprenticeServer(models, settings, host, port, token, calibration, tuning);
     }
 
     /**
@@ -48,8 +49,8 @@ public final class ApprenticeServer implements AutoCloseable {
     }
 
     private ApprenticeServer(ServedModels models, ServeSettings settings, String host, int port, String token,
-                             double[] calibrationScores, Tuning tuning) throws IOException {
-        engine = new JobEngine(models, settings, metrics, calibrationScores);
+                             CalibrationFile calibration, Tuning tuning) throws IOException {
+        engine = new JobEngine(models, settings, metrics, calibration);
         AtomicInteger n = new AtomicInteger();
         httpThreads = new ThreadPoolExecutor(tuning.httpThreads(), tuning.httpThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {

@@ -1,5 +1,6 @@
 package apprentice.app.serve;
 
+import apprentice.core.adaptive.CalibrationFile;
 import apprentice.core.image.Images;
 import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.GenerationCancelledException;
@@ -41,7 +42,7 @@ final class JobEngine {
     private final ServedModels models;
     private final ServeSettings settings;
     private final Metrics metrics;
-    private final ScoreWindow scores;
+    private final Router router;
     private final MicroBatcher<Job> studentLane = new MicroBatcher<>(j -> j.spec.batchKey());
     private final LinkedBlockingQueue<TeacherWork> teacherLane = new LinkedBlockingQueue<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -58,11 +59,11 @@ final class JobEngine {
     private record TeacherWork(Job job, String route, Tensor draft) {
     }
 
-    JobEngine(ServedModels models, ServeSettings settings, Metrics metrics, double[] calibrationScores) {
+    JobEngine(ServedModels models, ServeSettings settings, Metrics metrics, CalibrationFile calibration) {
         this.models = models;
         this.settings = settings;
         this.metrics = metrics;
-        this.scores = new ScoreWindow(512, calibrationScores);
+        this.router = new Router(calibration, models.studentName());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "apprentice-job-timeouts"));
         metrics.queueGauge("student", studentLane::size);
         metrics.queueGauge("teacher", teacherLane::size);
@@ -310,16 +311,9 @@ final class JobEngine {
             j.complete(output(j, draft, meta));
             return;
         }
-        ScoreWindow.Threshold t = scores.admit(score, spec.k());
-        boolean keep = score >= t.tau();
+        Map<String, Object> decision = router.decide(spec, score, models.oracle().name());
+        boolean keep = (Boolean) decision.remove("kept");
         String route = keep ? "kept" : spec.teacherAction() == TeacherAction.REFINE ? "refined" : "regenerated";
-        Map<String, Object> decision = new LinkedHashMap<>();
-        decision.put("score", (double) score);
-        decision.put("tau", t.tau());
-        decision.put("k", spec.k());
-        decision.put("oracle", models.oracle().name());
-        decision.put("window_samples", t.samples());
-        decision.put("warm", t.samples() >= ScoreWindow.warm());
         Map<String, Object> meta = metadata(j, route, decision, result.nfe(), 0);
         draftEvent.put("score", (double) score);
         draftEvent.put("image", ImageCodec.base64(ImageCodec.png(draft, 0, metadata(j, "draft", decision, result.nfe(), 0))));
@@ -426,6 +420,7 @@ final class JobEngine {
         if (decision != null) {
             m.put("score", decision.get("score"));
             m.put("tau", decision.get("tau"));
+            m.put("gate", decision.get("gate"));
             m.put("oracle", decision.get("oracle"));
         }
         m.put("student_model", models.studentName());

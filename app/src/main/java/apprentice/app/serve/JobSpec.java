@@ -1,5 +1,6 @@
 package apprentice.app.serve;
 
+import apprentice.core.adaptive.DerivedSeeds;
 import apprentice.core.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,12 +43,11 @@ public record JobSpec(Mode mode, String prompt, String negativePrompt, long seed
     }
 
     /**
-     * The seed of the teacher's noise: distinct from the student's so refinement does not re-draw the
-     * draft's own noise, and recorded so any image can be reproduced.
+     * The seed of the teacher's noise in adaptive mode: the adaptive pipeline's own derivation
+     * ({@link DerivedSeeds#teacher}), so a served image replays exactly with {@code AdaptivePipeline.replay}.
      */
     long teacherSeed() {
-        // golden-ratio offset, kept inside [0, 2^53) like every seed
-        return (seed + 0x9E3779B97F4A7C1L) & ((1L << 53) - 1);
+        return DerivedSeeds.teacher(seed);
     }
 
     /** The request as echoed back in results and PNG metadata. */

@@ -1,10 +1,15 @@
 package apprentice.app.serve;
 
 import apprentice.app.BadInputException;
+import apprentice.app.Main;
 import apprentice.app.ModelLocator;
+import apprentice.app.RuntimeChoice;
+import apprentice.core.adaptive.CalibrationFile;
+import apprentice.core.adaptive.StudentSettings;
+import apprentice.core.oracle.Oracle;
+import apprentice.onnx.oracle.Oracles;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.ModelComponents;
-import apprentice.onnx.runtime.OnnxModelFolder;
 import apprentice.onnx.runtime.RuntimeOptions;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.nio.file.Files;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +45,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    RuntimeChoice runtime;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Address to bind (default ${DEFAULT-VALUE}, loopback only; 0.0.0.0 exposes the service to the network).")
     String host;
@@ -45,11 +59,22 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = {"-m", "--model", "--student"}, paramLabel = "FOLDER",
-            description = "Student model folder. Default: the built-in model under models/emoji/.")
+            description = "Student model folder. Default: the built-in student under models/emoji/ (or the synthetic stand-in "
+                    + "while none is installed, as 'apprentice generate').")
     Path student;
 
-    @Option(names = "--teacher", paramLabel = "FOLDER", description = "Teacher model folder (enables modes teacher and adaptive).")
+    @Option(names = "--teacher", paramLabel = "FOLDER",
+            description = "Teacher model folder (enables modes teacher and adaptive). Default: models/emoji/teacher when installed.")
     Path teacher;
+
+    @Option(names = "--oracle", paramLabel = "FOLDER",
+            description = "Oracle folder scoring drafts (enables mode adaptive). Default: models/emoji/oracle when installed.")
+    Path oracle;
+
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "Calibration file from 'apprentice calibrate': τ(k) for drafts made with its student settings, which "
+                    + "also become the default steps and guidance. Other drafts use the online τ (recent scores).")
+    Path calibration;
 
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "Require 'Authorization: Bearer TOKEN' on the API (default: $" + TOKEN_ENV + ", else no auth).")
@@ -75,60 +100,104 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", defaultValue = "8388608", paramLabel = "BYTES", description = "Largest request body (default ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "ONNX Runtime intra-op threads (0 = its choice).")
-    int threads;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Running running = launch(out, err);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int failed = running.stop(Duration.ofSeconds(graceSeconds));
+            err.println("apprentice serve: stopped" + (failed > 0 ? " (" + failed + " unfinished jobs failed with 'shutdown')" : ""));
+            err.flush();
+            stopped.countDown();
+        }, "apprentice-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** A started server and the models it holds open. */
+    record Running(ApprenticeServer server, List<AutoCloseable> open) {
+        /** Graceful stop, then the models are closed; returns the number of jobs failed for lack of time. */
+        int stop(Duration grace) {
+            int failed = server.stop(grace);
+            closeAll(open);
+            return failed;
+        }
+    }
+
+    /** Loads the models and starts serving (tests call this and stop the result). */
+    Running launch(PrintWriter out, PrintWriter err) {
         checkOptions();
         String auth = token != null ? token : System.getenv(TOKEN_ENV);
         if (!isLoopback(host) && (auth == null || auth.isBlank())) {
             err.println("warning: serving on " + host + " without a token: anyone who can reach this address can use the models "
                     + "(give --token or set $" + TOKEN_ENV + ")");
         }
-        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads, 0);
-        Path studentDir = student != null ? ModelLocator.requireModelFolder(student) : defaultStudent();
+        RuntimeOptions options = runtime.options();
+        Path studentDir = student != null ? ModelLocator.requireModelFolder(student) : main.defaultModel(err);
+        Path family = ModelLocator.home().resolve("models/emoji");
+        Path teacherDir = teacher != null ? ModelLocator.requireModelFolder(teacher) : builtIn(family.resolve("teacher"), student);
+        Path oracleDir = oracle != null ? oracle : builtInOracle(family.resolve("oracle"), student);
+        CalibrationFile cal = calibration == null ? null : readCalibration(calibration);
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            ModelComponents s = load(studentDir, options);
+            ModelComponents s = RuntimeChoice.load(studentDir, options);
             open.add(s);
             ModelComponents t = null;
-            if (teacher != null) {
-                t = load(ModelLocator.requireModelFolder(teacher), options);
+            if (teacherDir != null) {
+                t = RuntimeChoice.load(teacherDir, options);
                 open.add(t);
             }
+            Oracle o = null;
+            if (oracleDir != null) {
+                o = openOracle(oracleDir, options);
+                open.add(o);
+            }
             List<String> notes = new ArrayList<>();
-            notes.add("no oracle loaded: adaptive mode needs one (the emoji family's oracle, once it ships)");
-            ServedModels models = new ServedModels(s.name(), new DiffusionPipeline(s)::generate,
-                    t == null ? null : t.name(), t == null ? null : new DiffusionPipeline(t)::generate, null,
-                    s.defaultImageSize(), s.vae().downscaleFactor(), notes);
+            if (t == null) {
+                notes.add("no teacher loaded: only mode student is served (give --teacher)");
+            } else if (o == null) {
+                notes.add("no oracle loaded: adaptive mode needs one (give --oracle)");
+            }
             ServeSettings settings = ServeSettings.defaults()
                     .withQueue(queue, maxBatch, Duration.ofMillis(batchWindowMs))
                     .withTimeout(Duration.ofSeconds(timeoutSeconds))
                     .withMaxBody(maxBody);
-            ApprenticeServer server = ApprenticeServer.start(models, settings, host, port, auth, new double[0],
-                    ApprenticeServer.Tuning.defaults());
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                int failed = server.stop(Duration.ofSeconds(graceSeconds));
-                err.println("apprentice serve: stopped" + (failed > 0 ? " (" + failed + " unfinished jobs failed with 'shutdown')" : ""));
-                err.flush();
-                stopped.countDown();
-            }, "apprentice-shutdown"));
+            if (cal != null) {
+                checkCalibration(cal, s, o, err);
+                ServeSettings d = settings;
+                settings = d.withDefaults(cal.student().steps(), cal.student().guidanceScale(), d.teacherSteps(), d.teacherGuidance(),
+                        d.refineStrength(), d.budgetK());
+                notes.add("calibrated τ for " + cal.student().steps() + " steps, guidance " + cal.student().guidanceScale() + ", "
+                        + cal.student().width() + "x" + cal.student().height() + " (" + cal.n() + " drafts); other settings use the online τ");
+            }
+            ServedModels models = new ServedModels(s.name(), new DiffusionPipeline(s)::generate,
+                    t == null ? null : t.name(), t == null ? null : new DiffusionPipeline(t)::generate, o,
+                    s.defaultImageSize(), s.vae().downscaleFactor(), notes);
+            ApprenticeServer server;
+            try {
+                server = ApprenticeServer.start(models, settings, host, port, auth, cal, ApprenticeServer.Tuning.defaults());
+            } catch (java.io.IOException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
             out.println("apprentice serve: http://" + hostForUrl(server.host()) + ":" + server.port() + "/  student " + s.name()
                     + (t == null ? "" : ", teacher " + t.name()) + (auth == null || auth.isBlank() ? "" : ", bearer token required"));
             out.flush();
-            stopped.await();
-            return 0;
-        } finally {
-            for (AutoCloseable c : open) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing at exit: nothing left to report it to
-                }
+            return new Running(server, open);
+        } catch (RuntimeException e) {
+            closeAll(open);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> open) {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing on the way out: nothing left to report it to
             }
         }
     }
@@ -143,22 +212,48 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBody < 1024) {
             throw new BadInputException("--max-body " + maxBody + " is too small: give at least 1024 bytes");
         }
-        if (threads < 0) {
-            throw new BadInputException("--threads " + threads + " is negative: give a thread count, or 0 for ONNX Runtime's choice");
+    }
+
+    /** The built-in family's teacher, only when the student is the built-in default too (never mix a user's student with it). */
+    private static Path builtIn(Path folder, Path userStudent) {
+        return userStudent == null && ModelLocator.isModelFolder(folder) ? folder : null;
+    }
+
+    private static Path builtInOracle(Path folder, Path userStudent) {
+        return userStudent == null && Files.isDirectory(folder) ? folder : null;
+    }
+
+    private static Oracle openOracle(Path dir, RuntimeOptions options) {
+        try {
+            return Oracles.open(dir, options);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new BadInputException("cannot use oracle folder " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static Path defaultStudent() {
-        Path home = ModelLocator.home();
-        return ModelLocator.builtIn(home).orElseThrow(() -> new BadInputException("no --model given and no built-in model installed "
-                + "under " + home.resolve("models/emoji") + ": give a student model folder with --model"));
+    private static CalibrationFile readCalibration(Path file) {
+        try {
+            return CalibrationFile.read(file);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new BadInputException("cannot use calibration file " + file + ": " + e.getMessage(), e);
+        }
     }
 
-    private static ModelComponents load(Path folder, RuntimeOptions options) {
-        try {
-            return OnnxModelFolder.load(folder, options);
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new BadInputException("cannot use model folder " + folder + ": " + e.getMessage(), e);
+    /** A calibration made with another oracle or student means nothing here; other settings only limit where it applies. */
+    private static void checkCalibration(CalibrationFile cal, ModelComponents s, Oracle o, PrintWriter err) {
+        if (o == null) {
+            throw new BadInputException("--calibration needs an oracle to score drafts: give --oracle (the one the calibration used, "
+                    + cal.oracle() + ")");
+        }
+        StudentSettings served = new StudentSettings(s.name(), cal.student().steps(), cal.student().guidanceScale(), null,
+                cal.student().width(), cal.student().height(), "", 1, Double.NaN);
+        List<String> problems = cal.differences(served, o.name());
+        if (!problems.isEmpty()) {
+            throw new BadInputException("the calibration file does not fit this server: " + String.join("; ", problems));
+        }
+        if (s.defaultImageSize() != cal.student().width() || s.defaultImageSize() != cal.student().height()) {
+            err.println("warning: the calibration was made at " + cal.student().width() + "x" + cal.student().height()
+                    + " but the model's default size is " + s.defaultImageSize() + ": only requests at the calibrated size use its τ");
         }
     }
 

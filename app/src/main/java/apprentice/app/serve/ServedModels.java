@@ -1,5 +1,6 @@
 package apprentice.app.serve;
 
+import apprentice.core.oracle.Oracle;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param sizeMultiple image sides must be multiples of this (the VAE's downscale factor)
  * @param notes lines shown by {@code GET /api/models} (e.g. "synthetic stand-in, random weights")
  */
-public record ServedModels(String studentName, DenoiseRun student, String teacherName, DenoiseRun teacher, DraftScorer oracle,
+public record ServedModels(String studentName, DenoiseRun student, String teacherName, DenoiseRun teacher, Oracle oracle,
                            int defaultSize, int sizeMultiple, List<String> notes) {
 
     public ServedModels {

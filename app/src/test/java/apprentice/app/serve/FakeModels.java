@@ -1,5 +1,6 @@
 package apprentice.app.serve;
 
+import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.GenerationRequest;
 import apprentice.core.pipeline.GenerationResult;
@@ -70,7 +71,7 @@ final class FakeModels {
     }
 
     /** 0.1 for prompts containing "bad", else 0.9. */
-    static final class FakeOracle implements DraftScorer {
+    static final class FakeOracle implements Oracle {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
@@ -89,6 +90,10 @@ final class FakeModels {
         @Override
         public String name() {
             return "fake-oracle";
+        }
+
+        @Override
+        public void close() {
         }
     }
 

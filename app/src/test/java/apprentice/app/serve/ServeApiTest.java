@@ -136,6 +136,8 @@ class ServeApiTest {
             Map<String, Object> extra = (Map<String, Object>) data.get(i).get("apprentice");
             assertEquals(5 + i, extra.get("seed"));
             assertEquals("kept", extra.get("route"));
+            assertEquals("calibrated", extra.get("gate"), "default settings match the calibration");
+            assertEquals(0.5, ((Number) extra.get("tau")).doubleValue(), 1e-9);
             assertEquals(0.9, ((Number) extra.get("score")).doubleValue(), 1e-6);
             assertFalse(extra.containsKey("image"));
         }

@@ -34,6 +34,7 @@ class ServeJobsTest {
             assertTrue(((String) draft.get("image")).length() > 20, "the draft carries its PNG");
             Map<String, Object> route = events.get(6).data();
             assertEquals("refined", route.get("route"));
+            assertEquals("online", route.get("gate"), "3 steps differ from the calibration's 4: the online window decides");
             assertEquals(0.5, ((Number) route.get("tau")).doubleValue(), 0.01);
             Map<String, Object> done = events.get(10).data();
             assertEquals("refined", done.get("route"));
@@ -42,7 +43,8 @@ class ServeJobsTest {
             var teacherRequest = t.teacher.requests.get(0);
             assertTrue(teacherRequest.isImageToImage());
             assertEquals(JobEngine.requestedSteps(2, 0.7), teacherRequest.steps());
-            assertTrue(teacherRequest.seeds().get(0) != 7L, "the teacher's noise has its own seed");
+            assertEquals(apprentice.core.adaptive.DerivedSeeds.teacher(7), teacherRequest.seeds().get(0),
+                    "the teacher's noise seed is the adaptive pipeline's derivation, so the image replays");
 
             String good = submit(t, Map.of("prompt", "a good drawing", "steps", 2));
             List<String> kept = SseClient.types(SseClient.readAll(t, good));

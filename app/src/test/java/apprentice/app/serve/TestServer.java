@@ -1,5 +1,7 @@
 package apprentice.app.serve;
 
+import apprentice.core.adaptive.CalibrationFile;
+import apprentice.core.adaptive.StudentSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -32,12 +34,21 @@ final class TestServer implements AutoCloseable {
         this.teacher = new FakeModels.FakeModel("fake-teacher", teacherStepMs);
         this.token = token;
         ServedModels models = new ServedModels("fake-student", student, "fake-teacher", teacher, oracle, 16, 4, List.of("fakes"));
-        // a calibration window centred on 0.5: the fake oracle's 0.9 is kept and 0.1 goes to the teacher at k = 50
-        double[] calibration = new double[100];
-        for (int i = 0; i < calibration.length; i++) {
-            calibration[i] = 0.3 + 0.4 * i / 99.0;
+        this.server = ApprenticeServer.start(models, settings, "127.0.0.1", 0, token, calibration(settings), tuning);
+    }
+
+    /**
+     * A calibration of the default student settings (4 steps, guidance 1, 16×16) with scores spread over
+     * [0.3, 0.7]: τ(50) = 0.5, so the fake oracle's 0.9 is kept and 0.1 goes to the teacher.
+     */
+    static CalibrationFile calibration(ServeSettings settings) {
+        double[] scores = new double[100];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = 0.3 + 0.4 * i / 99.0;
         }
-        this.server = ApprenticeServer.start(models, settings, "127.0.0.1", 0, token, calibration, tuning);
+        StudentSettings student = StudentSettings.textToImage("fake-student", settings.studentSteps(), settings.studentGuidance(),
+                null, 16, 16);
+        return new CalibrationFile(student, "fake-oracle", scores.length, "0".repeat(64), "test", 0, scores, "2026-01-01T00:00:00Z");
     }
 
     static ServeSettings fast() {

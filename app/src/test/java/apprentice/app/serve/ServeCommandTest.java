@@ -1,0 +1,92 @@
+package apprentice.app.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import apprentice.app.BadInputException;
+import apprentice.onnx.synth.SyntheticClipFolder;
+import apprentice.onnx.synth.SyntheticModelFolder;
+import apprentice.onnx.synth.SyntheticSpec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code apprentice serve} on tiny synthetic ONNX folders: the real pipeline, teacher and CLIP oracle behind HTTP. */
+class ServeCommandTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servesRealModelsAdaptively(@TempDir Path dir) throws Exception {
+        Path student = dir.resolve("student");
+        Path teacher = dir.resolve("teacher");
+        Path oracle = dir.resolve("oracle");
+        SyntheticModelFolder.write(student, SyntheticSpec.tiny());
+        SyntheticModelFolder.write(teacher, SyntheticSpec.tiny().withSeed(99));
+        SyntheticClipFolder.write(oracle, 7);
+        StringWriter out = new StringWriter();
+        ServeCommand.Running running = command("--model", student.toString(), "--teacher", teacher.toString(), "--oracle",
+                oracle.toString(), "--port", "0", "--threads", "1").launch(new PrintWriter(out, true), new PrintWriter(new StringWriter()));
+        try {
+            assertTrue(out.toString().contains("http://127.0.0.1:" + running.server().port() + "/"), out.toString());
+            HttpClient client = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + running.server().port() + "/api/generate");
+            ObjectMapper json = new ObjectMapper();
+            for (String mode : List.of("adaptive", "teacher", "student")) {
+                String body = json.writeValueAsString(Map.of("prompt", "a smiling face", "mode", mode, "steps", 2, "teacher_steps", 2,
+                        "seed", 3, "width", 32, "height", 32));
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                Map<String, Object> img = ((List<Map<String, Object>>) json.readValue(r.body().trim(), Map.class).get("images")).get(0);
+                String route = (String) img.get("route");
+                switch (mode) {
+                    case "adaptive" -> {
+                        assertTrue(route.equals("kept") || route.equals("refined"), route);
+                        assertTrue(Double.isFinite(((Number) img.get("score")).doubleValue()));
+                    }
+                    case "teacher" -> assertEquals(2, img.get("nfe_teacher"));
+                    default -> assertEquals(2, img.get("nfe_student"));
+                }
+                assertEquals(mode.equals("teacher") ? "teacher" : mode.equals("student") ? "student" : route, route);
+            }
+        } finally {
+            running.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void badOptionsAreBadInput(@TempDir Path dir) {
+        BadInputException port = assertThrows(BadInputException.class,
+                () -> command("--port", "70000").launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        assertTrue(port.getMessage().contains("--port"));
+        BadInputException model = assertThrows(BadInputException.class,
+                () -> command("--model", dir.resolve("nope").toString(), "--port", "0")
+                        .launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        assertTrue(model.getMessage().contains("does not exist"), model.getMessage());
+    }
+
+    @Test
+    void onlyLoopbackIsQuietWithoutAToken() {
+        assertTrue(ServeCommand.isLoopback("127.0.0.1"));
+        assertTrue(ServeCommand.isLoopback("::1"));
+        assertEquals(false, ServeCommand.isLoopback("0.0.0.0"));
+    }
+
+    private static ServeCommand command(String... args) {
+        CommandLine cli = new CommandLine(new ServeCommand());
+        cli.parseArgs(args);
+        return cli.getCommand();
+    }
+}
