@@ -1,12 +1,6 @@
 package apprentice.core.tokenizer;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -130,7 +124,7 @@ public final class ClipTokenizer {
 
     /**
      * The text of a sequence of ids, as the reference decodes it: token strings joined, mapped
-     * back to bytes, decoded as UTF-8 (malformed bytes become U+FFFD), each {@code </w>} turned
+     * back to bytes, decoded as UTF-8 (each ill-formed part becomes U+FFFD, as in Python), each {@code </w>} turned
      * into a space. Start, end and pad ids are decoded like any other token.
      *
      * @throws IllegalArgumentException for an id outside the vocabulary
@@ -153,19 +147,7 @@ public final class ClipTokenizer {
                 bytes.write(b);
             }
         }
-        return decodeUtf8Lenient(bytes.toByteArray()).replace(ClipVocabulary.END_OF_WORD, " ");
-    }
-
-    private static String decodeUtf8Lenient(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try {
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("UTF-8 decoding with replacement cannot fail", e);
-        }
+        return PythonUtf8.decodeReplacing(bytes.toByteArray()).replace(ClipVocabulary.END_OF_WORD, " ");
     }
 
     /** Sequence length of {@link #tokenize}: 77 unless the tokenizer config says otherwise. */

@@ -30,8 +30,9 @@ import java.util.Map;
  * ({@link #spaceCanBeA0}). Whole lines of UTF-8 read as Windows-1251 are repaired too
  * ({@link #decodeWindows1251WholeLine}). Not covered, unlike ftfy: Windows-1251 mojibake mixed
  * with other text, the other single-byte encodings it tries (Windows-1250/1253/1254/1257,
- * ISO-8859-2, MacRoman, CP437), lossy sequences with U+FFFD or '?', and CESU-8. ftfy's "badness" heuristic is not ported; the convincing-run rule plays
- * its part (see {@link #looksGarbled}).
+ * ISO-8859-2, MacRoman, CP437), lossy sequences with U+FFFD or '?', and CESU-8. ftfy's
+ * "badness" heuristic is not ported; the convincing-run rule plays its part (see
+ * {@link #looksGarbled}).
  */
 final class MojibakeRepair {
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,7 @@ class ClipVocabularyTest {
         JsonNode vocab = new ObjectMapper().readTree(dir.resolve("vocab.json").toFile());
         assertEquals(49_408, vocab.size());
         int checked = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
             assertEquals(rebuilt[e.getValue().asInt()], e.getKey(), "token of id " + e.getValue());
             checked++;
         }

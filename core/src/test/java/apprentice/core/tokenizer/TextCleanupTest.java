@@ -66,4 +66,21 @@ class TextCleanupTest {
         assertEquals("zero\u200Bwidth", ClipTextCleaner.clean("ZERO\u200BWIDTH"));
         assertEquals("i\u0307stanbul \u03BF\u03B4\u03BF\u03C2", ClipTextCleaner.clean("\u0130STANBUL \u039F\u0394\u039F\u03A3"));
     }
+
+    @Test
+    void pythonUtf8Replacement() {
+        // expected values from CPython 3.11: bytes.decode('utf-8', 'replace')
+        String[][] cases = {
+            {"e381", "\uFFFD"}, {"f09f98", "\uFFFD"}, {"8080", "\uFFFD\uFFFD"}, {"c3", "\uFFFD"},
+            {"e38141", "\uFFFDA"}, {"eda080", "\uFFFD\uFFFD\uFFFD"}, {"f4908080", "\uFFFD\uFFFD\uFFFD\uFFFD"},
+            {"c0af", "\uFFFD\uFFFD"}, {"61f09f62", "a\uFFFDb"}, {"f09f9880", "\uD83D\uDE00"}, {"c3a9", "\u00E9"},
+        };
+        for (String[] c : cases) {
+            byte[] b = new byte[c[0].length() / 2];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) Integer.parseInt(c[0].substring(2 * i, 2 * i + 2), 16);
+            }
+            assertEquals(c[1], PythonUtf8.decodeReplacing(b), c[0]);
+        }
+    }
 }
