@@ -317,6 +317,9 @@ public final class DiffusionPipeline {
             int batch = latents.dim(0);
             Tensor[] images = new Tensor[batch];
             for (int i = 0; i < batch; i++) {
+                if (i > 0) {
+                    cancel.throwIfCancelled("before decoding image " + (i + 1) + " of " + batch);
+                }
                 float[] src = latents.slice(i, i + 1).data();
                 float[] scaled = new float[src.length];
                 for (int k = 0; k < src.length; k++) {

@@ -57,7 +57,19 @@ public record GenerationRequest(
     public static final double DEFAULT_STRENGTH = 0.8;
 
     public GenerationRequest {
-        prompts = List.copyOf(Objects.requireNonNull(prompts, "prompts"));
+        Objects.requireNonNull(prompts, "prompts");
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i) == null) {
+                throw new IllegalArgumentException("prompt " + i + " is null: use \"\" for an unconditional image");
+            }
+        }
+        Objects.requireNonNull(negativePrompts, "negativePrompts");
+        for (int i = 0; i < negativePrompts.size(); i++) {
+            if (negativePrompts.get(i) == null) {
+                throw new IllegalArgumentException("negative prompt " + i + " is null: use \"\" for none");
+            }
+        }
+        prompts = List.copyOf(prompts);
         negativePrompts = List.copyOf(negativePrompts);
         seeds = List.copyOf(seeds);
         if (prompts.isEmpty()) {

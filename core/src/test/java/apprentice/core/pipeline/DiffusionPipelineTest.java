@@ -267,6 +267,9 @@ class DiffusionPipelineTest {
                 () -> rig.pipeline.generate(request().size(9, 8).build()));
         assertTrue(size.getMessage().contains("not divisible by the VAE's factor 2"), size.getMessage());
         assertThrows(IllegalArgumentException.class, () -> request().prompts(List.of()).build());
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
+                () -> request().prompts(java.util.Arrays.asList("a", null)).build());
+        assertTrue(nul.getMessage().contains("prompt 1 is null"), nul.getMessage());
         IllegalArgumentException steps = assertThrows(IllegalArgumentException.class, () -> request().steps(0).build());
         assertTrue(steps.getMessage().contains("steps is 0"), steps.getMessage());
         assertThrows(IllegalArgumentException.class, () -> request().seeds(List.of(1L, 2L)).build());
