@@ -145,6 +145,9 @@ final class GenerateCommand implements Callable<Integer> {
     Path latentsFile;
 
     @Mixin
+    AdaptiveOptions adaptive;
+
+    @Mixin
     RuntimeChoice runtime;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
@@ -171,6 +174,9 @@ final class GenerateCommand implements Callable<Integer> {
         int total = Math.multiplyExact(texts.size(), count);
         long baseSeed = seed != null ? seed : Seeds.random();
         long[] seeds = seedsFor(baseSeed, total);
+        if (adaptive.active(main.env(), model != null)) {
+            return AdaptiveGenerate.run(this, texts, seeds);
+        }
         BufferedImage init = initImage == null ? null : loadInitImage();
         Tensor latents = latentsFile == null ? null : loadLatents();
         OutputFiles files = new OutputFiles(output);

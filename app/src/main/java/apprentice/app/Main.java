@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         footer = "Run 'apprentice <command> --help' for a command's options.",
         subcommands = {
             GenerateCommand.class,
+            CalibrateCommand.class,
+            EditCommand.class,
             TokenizeCommand.class,
             apprentice.app.serve.ServeCommand.class,
             BenchCommand.class,

@@ -58,6 +58,11 @@ public record AdaptiveResult(List<AdaptiveImage> images, StudentSettings student
 
     /** The run's settings, for image metadata next to each record. */
     public Map<String, Object> settings() {
+        return settingsOf(student, teacher, mode, oracle);
+    }
+
+    /** The settings map of {@link #settings()}, available before a run (to write images as they finish). */
+    public static Map<String, Object> settingsOf(StudentSettings student, TeacherSettings teacher, TeacherMode mode, String oracle) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("student_model", student.model());
         m.put("student_steps", student.steps());

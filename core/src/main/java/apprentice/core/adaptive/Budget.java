@@ -12,7 +12,11 @@ public final class Budget {
     private Budget() {
     }
 
-    /** Student NFE per image. */
+    /**
+     * Student NFE per image. For edits the estimate is {@code int(steps·strength)} (diffusers' get_timesteps); a true
+     * LCM student (LCM scheduler + timestep_cond) runs all its steps from strength·T instead: the records always carry
+     * the counts actually run.
+     */
     public static int studentNfe(StudentSettings s) {
         int perDraft = s.isEdit() ? Math.min((int) (s.steps() * s.strength()), s.steps()) : s.steps();
         return perDraft * s.bestOf();

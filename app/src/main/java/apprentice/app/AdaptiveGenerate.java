@@ -1,0 +1,40 @@
+package apprentice.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code apprentice generate} when it is adaptive ({@link AdaptiveOptions#active}): the generate options mapped onto {@link AdaptiveRunner}. */
+final class AdaptiveGenerate {
+    private AdaptiveGenerate() {
+    }
+
+    static int run(GenerateCommand g, List<String> texts, long[] seeds) throws IOException {
+        if (g.initImage != null) {
+            throw new BadInputException("--init-image with adaptive generation: use `apprentice edit --image FILE` for adaptive"
+                    + " editing, or --no-adaptive for a plain image-to-image run");
+        }
+        if (g.latentsFile != null) {
+            throw new BadInputException("--latents is not supported with adaptive generation (every draft's noise comes from its"
+                    + " seed): use --no-adaptive");
+        }
+        if (g.size != null && g.size.separate != null && (g.size.separate.width == null) != (g.size.separate.height == null)) {
+            throw new BadInputException("only one of --width and --height given: give both, or --size WxH");
+        }
+        ImageSize size = g.size == null ? null : g.size.both != null ? g.size.both
+                : new ImageSize(g.size.separate.width, g.size.separate.height);
+        List<String> perImage = new ArrayList<>();
+        for (String t : texts) {
+            for (int c = 0; c < g.count; c++) {
+                perImage.add(t);
+            }
+        }
+        var err = g.spec.commandLine().getErr();
+        Path folder = g.model != null ? ModelLocator.requireModelFolder(g.model) : g.main.defaultModel(err);
+        AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, g.negativePrompt, folder, g.model == null, g.scheduler,
+                g.steps, g.guidance, size, g.output, g.reproducible, null, null, Double.NaN);
+        return AdaptiveRunner.run(g.main.env(), g.adaptive, g.runtime.options(), in, g.spec.commandLine().getOut(), err,
+                g.verbose.enabled());
+    }
+}
