@@ -159,4 +159,21 @@ class SyntheticPipelineTest {
         assertTrue(Arrays.asList(OnnxJavaType.INT32, OnnxJavaType.INT64)
                 .contains(((OnnxTextEncoder) tiny.textEncoder()).idType()));
     }
+
+    @Test
+    void concurrentRunsOnOnePipelineGiveTheSequentialResults() throws Exception {
+        GenerationRequest a = request().seed(11).scheduler("euler_a").build();
+        GenerationRequest b = request().prompt("blue sky").seed(12).scheduler("dpmpp_2m").guidanceScale(1).build();
+        float[] seqA = pipeline.generate(a).images().data();
+        float[] seqB = pipeline.generate(b).images().data();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = pool.submit(() -> pipeline.generate(a));
+            var fb = pool.submit(() -> pipeline.generate(b));
+            assertArrayEquals(seqA, fa.get().images().data(), "components serialise their calls and keep no run state");
+            assertArrayEquals(seqB, fb.get().images().data());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
