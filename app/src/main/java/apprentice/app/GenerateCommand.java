@@ -234,7 +234,10 @@ final class GenerateCommand implements Callable<Integer> {
                         out.println(png);
                         out.flush();
                     } catch (GenerationCancelledException e) {
-                        throw new CancelledException("interrupted: " + (k) + " of " + total + " images were written");
+                        // report here, before the shutdown hook is released: the JVM halts soon after
+                        err.println("apprentice generate: interrupted; " + k + " of " + total + " images were written");
+                        err.flush();
+                        return ExitCodes.INTERRUPTED;
                     } catch (RuntimeException | IOException e) {
                         failed++;
                         err.println("image " + (k + 1) + "/" + total + " (seed " + seeds[k] + ") failed: "

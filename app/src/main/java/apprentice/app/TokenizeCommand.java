@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         name = "tokenize",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         versionProvider = VersionProvider.class,
         description = {
             "Print the token ids (and tokens) a model's tokenizer makes of each prompt, as its text encoder reads them: "
