@@ -65,10 +65,17 @@ public final class AdaptiveOptions {
             description = "auto mode: drafts under this percentile (below k) are regenerated rather than refined.")
     Double regenerateBelow;
 
-    @Option(names = "--refine-strength", paramLabel = "S", defaultValue = "0.7",
+    static final double DEFAULT_REFINE_STRENGTH = 0.7;
+
+    @Option(names = "--refine-strength", paramLabel = "S",
             description = "Refinement strength in diffusers' img2img convention (the fraction of the teacher's timesteps run,"
-                    + " not a noise variance); the teacher is asked for int(n/S + 1) steps so about n run. Default: ${DEFAULT-VALUE}.")
-    double refineStrength;
+                    + " not a noise variance); the teacher is asked for int(n/S + 1) steps so about n run. Default: 0.7.")
+    Double refineStrength;
+
+    @Option(names = "--refine-variance", paramLabel = "V",
+            description = "Give the refinement noise in the paper's variance form instead (x = sqrt(1-V)·x0 + sqrt(V)·z);"
+                    + " converted to the strength whose start timestep has that noise variance on the teacher's schedule.")
+    Double refineVariance;
 
     @Option(names = "--teacher-steps", paramLabel = "N", defaultValue = "25",
             description = "Steps the teacher really runs (refinement or regeneration). Default: ${DEFAULT-VALUE}.")
@@ -165,7 +172,13 @@ public final class AdaptiveOptions {
         if (tau != null && (k != null || targetNfe != null || calibration != null)) {
             throw new BadInputException("--tau fixes the threshold directly: leave out --k, --target-nfe and --calibration");
         }
-        if (!(refineStrength > 0 && refineStrength <= 1)) {
+        if (refineStrength != null && refineVariance != null) {
+            throw new BadInputException("--refine-strength and --refine-variance both set the refinement noise: give one of them");
+        }
+        if (refineVariance != null && !(refineVariance > 0 && refineVariance < 1)) {
+            throw new BadInputException("--refine-variance " + refineVariance + " is outside (0, 1)");
+        }
+        if (refineStrength != null && !(refineStrength > 0 && refineStrength <= 1)) {
             throw new BadInputException("--refine-strength " + refineStrength + " is outside (0, 1]: it is diffusers' img2img"
                     + " strength, the fraction of the teacher's timesteps run, e.g. 0.7");
         }

@@ -11,6 +11,8 @@ import apprentice.core.adaptive.Gate;
 import apprentice.core.adaptive.OnlineGate;
 import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.adaptive.StudentStage;
+import apprentice.core.adaptive.StrengthConvention;
+import apprentice.core.scheduler.TrainSchedule;
 import apprentice.core.adaptive.TeacherMode;
 import apprentice.core.adaptive.TeacherSettings;
 import apprentice.core.adaptive.TeacherStage;
@@ -79,8 +81,15 @@ final class AdaptiveRunner {
             int steps = in.steps() != null ? in.steps() : defaultSteps(in.scheduler(), student);
             StudentSettings ss = new StudentSettings(student.name(), steps, in.guidance(), in.scheduler(), size.width(), size.height(),
                     in.negativePrompt(), a.bestOf, in.editImage() == null ? Double.NaN : in.editStrength());
+            double refine = a.refineStrength != null ? a.refineStrength : AdaptiveOptions.DEFAULT_REFINE_STRENGTH;
+            if (a.refineVariance != null) {
+                refine = StrengthConvention.strengthForVariance(a.refineVariance,
+                        TrainSchedule.from(teacher.schedulerConfig()));
+                err.println(String.format(Locale.ROOT, "refinement noise variance %.3f = diffusers strength %.3f on the teacher's schedule",
+                        a.refineVariance, refine));
+            }
             TeacherSettings ts = new TeacherSettings(teacher.name(), a.teacherSteps, a.teacherGuidance, a.teacherScheduler,
-                    a.refineStrength, in.negativePrompt());
+                    refine, in.negativePrompt());
             Gate gate = gate(a, mode, ss, ts, calibration, calibrationPath, oracle.name(), err);
             Tensor input = null;
             if (in.editImage() != null) {

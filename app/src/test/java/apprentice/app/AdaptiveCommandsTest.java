@@ -121,6 +121,9 @@ class AdaptiveCommandsTest {
         CliRun k = generate(dir.resolve("k"), "--k", "100", "a fox");
         assertEquals(ExitCodes.BAD_INPUT, k.exitCode());
         assertTrue(k.err().contains("--k 100.0 is outside (0, 100)"), k.err());
+        CliRun both = generate(dir.resolve("both"), "--refine-variance", "0.7", "a fox");
+        assertEquals(ExitCodes.BAD_INPUT, both.exitCode());
+        assertTrue(both.err().contains("give one of them"), both.err());
         CliRun nfe = generate(dir.resolve("nfe"), "--calibration", calibration.toString(), "--target-nfe", "9", "a fox");
         assertEquals(ExitCodes.BAD_INPUT, nfe.exitCode());
         assertTrue(nfe.err().contains("not reachable"), nfe.err());
