@@ -134,13 +134,18 @@ public final class DiffusionPipeline {
             }
             PerImageNoise perImage = new PerImageNoise(gens);
 
+            // everything that can reject the request happens before the first model call
+            Scheduler scheduler = schedulers.create(req.scheduler(), schedulerConfig);
+            if (req.isImageToImage()) {
+                initImageIndex(0, batch);
+            }
+
             cancel.throwIfCancelled("before text encoding");
             Tensor hidden = timed(Phase.TEXT_ENCODE, () -> encodePrompts(cfg));
             Tensor timestepCond = unet.timestepCondDim() > 0
                     ? GuidanceEmbedding.of(req.guidanceScale() - 1.0, unet.timestepCondDim(), batch)
                     : null;
 
-            Scheduler scheduler = schedulers.create(req.scheduler(), schedulerConfig);
             double[] timesteps;
             Tensor latents;
             cancel.throwIfCancelled("before preparing latents");
@@ -259,21 +264,29 @@ public final class DiffusionPipeline {
             return scale(base, (float) scheduler.initNoiseSigma());
         }
 
+        /**
+         * Which init image output image {@code i} starts from: the only one, its own, or its prompt's. (diffusers
+         * tiles a per-prompt image list instead, pairing images with the wrong prompts when imagesPerPrompt > 1.)
+         */
+        private int initImageIndex(int i, int batch) {
+            int given = req.initImage().dim(0);
+            int prompts = req.prompts().size();
+            if (given != 1 && given != batch && given != prompts) {
+                throw new IllegalArgumentException("got " + given + " init images for " + prompts + " prompts × "
+                        + req.imagesPerPrompt() + " images: give 1 image, one per prompt, or one per output image");
+            }
+            return given == 1 ? 0 : given == batch ? i : i / req.imagesPerPrompt();
+        }
+
         /** img2img: encode, sample the posterior per image, × scaling_factor, add noise at the first retained timestep. */
         private Tensor imageLatents(Scheduler scheduler, double[] timesteps, PerImageNoise perImage, int[] shape) {
             Tensor image = req.initImage();
             int batch = shape[0];
-            int given = image.dim(0);
-            int perPrompt = req.imagesPerPrompt();
-            if (given != 1 && given != batch && given != req.prompts().size()) {
-                throw new IllegalArgumentException("got " + given + " init images for " + req.prompts().size() + " prompts × "
-                        + perPrompt + " images: give 1 image, one per prompt, or one per output image");
-            }
             Map<Integer, LatentDistribution> posteriors = new HashMap<>();
             float sf = vae.scalingFactor();
             Tensor[] parts = new Tensor[batch];
             for (int i = 0; i < batch; i++) {
-                int src = given == 1 ? 0 : given == batch ? i : i / perPrompt;
+                int src = initImageIndex(i, batch);
                 LatentDistribution dist = posteriors.computeIfAbsent(src,
                         k -> callModel(vae, () -> vae.encode(image.slice(k, k + 1))));
                 Tensor sample = dist.sample(perImage.generator(i));

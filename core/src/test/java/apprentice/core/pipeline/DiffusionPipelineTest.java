@@ -279,6 +279,7 @@ class DiffusionPipelineTest {
         assertTrue(mismatch.getMessage().contains("differs from the init image"), mismatch.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> rig.pipeline.generate(request().prompts(List.of("a", "b", "c")).initImage(image(2, 8)).build()));
+        assertTrue(rig.text.batchSizes.isEmpty(), "bad requests are rejected before any model call");
     }
 
     @Test
