@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=<dir with openai/CLIP's clip/simple_tokenizer.py and bpe_simple_vocab_16e6.txt.gz>
        python3 generate_extra.py > extra.jsonl
-Needs ftfy 6.3.1 and the `regex` module. The reference code is imported, not copied.
+Needs ftfy 6.3.1 and the `regex` module 2022.10.31 (as in the environment that made golden.jsonl).
+The reference code is imported, not copied.
 """
 import json
 import sys
@@ -87,6 +88,7 @@ CASES = [
     ("numbers", "3.14 1,000 \uff11\uff12\uff13 \u00b2\u00b3 \u2460\u2461 \U0001d7d8 \u0663"),
     ("numbers", "\U00020000\U0002a6d6 \u3007"),
     ("unicode14", "\u0870\u0871 \U0001fae0"),
+    ("unicode14", "a\u0870b \U0001fae0x \U00011f50\U00011f51 \U00031350z \u2c2f\u0107"),
     # special tokens and contractions
     ("special", "<|startoftext|>hello<|endoftext|>"),
     ("special", "<|endoftext <|EndOfText|> <|endoftext|><|endoftext|>"),

@@ -12,9 +12,12 @@ import java.util.regex.Pattern;
  * digits, and runs of anything that is neither space, letter nor digit.
  *
  * <p>{@link #split} is a hand-written scanner equivalent to {@link #PATTERN} (a test checks
- * this); it is several times faster than {@code java.util.regex} on this alternation. Notes on
- * the equivalence with the reference's {@code regex} module:
+ * this for text the JDK's Unicode data covers); it is several times faster than
+ * {@code java.util.regex} on this alternation. Notes on the equivalence with the reference's
+ * {@code regex} module:
  * <ul>
+ * <li>{@code \p{L}} and {@code \p{N}} come from the reference module's own tables
+ * ({@link ReferenceCharClasses}, Unicode 15.0), not from the JDK's.</li>
  * <li>{@code \s} is the Unicode White_Space set ({@link PythonText#isRegexSpace}).</li>
  * <li>On lower-cased text IGNORECASE only matters for the literal alternatives (e.g. {@code 'ſ}
  * matches {@code 's}); they are compared with Java's Unicode case-insensitive rule.</li>
@@ -51,7 +54,7 @@ final class ClipPreTokenizer {
             }
             int end = literalEnd(cleaned, i);
             if (end < 0) {
-                if (Character.isLetter(cp)) {
+                if (ReferenceCharClasses.isLetter(cp)) {
                     end = runEnd(cleaned, i, ClipPreTokenizer::isLetterCodePoint);
                 } else if (isNumber(cp)) {
                     end = i + Character.charCount(cp);
@@ -116,18 +119,16 @@ final class ClipPreTokenizer {
     }
 
     private static boolean isLetterCodePoint(int cp) {
-        return Character.isLetter(cp);
+        return ReferenceCharClasses.isLetter(cp);
     }
 
     private static boolean isNumber(int cp) {
-        int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-                || type == Character.OTHER_NUMBER;
+        return ReferenceCharClasses.isNumber(cp);
     }
 
     private static boolean isOther(int cp) {
-        return cp != YPOGEGRAMMENI && !(cp <= 0xFFFF && PythonText.isRegexSpace((char) cp)) && !Character.isLetter(cp)
-                && !isNumber(cp);
+        return cp != YPOGEGRAMMENI && !(cp <= 0xFFFF && PythonText.isRegexSpace((char) cp))
+                && !ReferenceCharClasses.isLetter(cp) && !ReferenceCharClasses.isNumber(cp);
     }
 
     /** {@link #PATTERN}'s matches, for tests. */

@@ -1,6 +1,14 @@
 package apprentice.core.tokenizer;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Python string behaviour the reference tokenizer relies on, reproduced in Java. */
 final class PythonText {
@@ -74,9 +82,60 @@ final class PythonText {
     /**
      * Python's {@code str.lower()}: full Unicode lower-casing, context-free except for the final
      * sigma. Java's root-locale lower-casing follows the same SpecialCasing rules
-     * ({@code İ} → {@code i̇}, word-final {@code Σ} → {@code ς}).
+     * ({@code İ} → {@code i̇}, word-final {@code Σ} → {@code ς}); for the 40 letters that Python
+     * 3.11 (Unicode 14.0) lower-cases but JDK 17 (Unicode 13.0) does not know, a small table
+     * supplements it (a newer JDK knows them itself).
      */
     static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < lower.length(); i++) {
+            if (lower.charAt(i) >= 0x2C00 && Character.getType(lower.codePointAt(i)) == Character.UNASSIGNED) {
+                return lowerUnknownToJdk(lower);
+            }
+        }
+        return lower;
+    }
+
+    /** Python's lower-case of letters newer than the JDK's Unicode data ({@code python-lower-supplement.tsv}). */
+    private static final Map<Integer, String> LOWER_SUPPLEMENT = loadLowerSupplement();
+
+    private static String lowerUnknownToJdk(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> {
+            String mapped = Character.getType(cp) == Character.UNASSIGNED ? LOWER_SUPPLEMENT.get(cp) : null;
+            if (mapped != null) {
+                out.append(mapped);
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+
+    private static Map<Integer, String> loadLowerSupplement() {
+        String resource = "python-lower-supplement.tsv";
+        Map<Integer, String> map = new HashMap<>();
+        try (InputStream in = PythonText.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Resource " + resource + " is missing from the classpath next to "
+                        + PythonText.class.getName() + "; rebuild the apprentice-core jar.");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                StringBuilder value = new StringBuilder();
+                for (String hex : f[1].split(" ")) {
+                    value.appendCodePoint(Integer.parseInt(hex, 16));
+                }
+                map.put(Integer.parseInt(f[0], 16), value.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource, e);
+        }
+        return Map.copyOf(map);
     }
 }

@@ -26,9 +26,9 @@
  * All 335 rows of the shared golden vectors (232 ASCII, 103 non-ASCII, among them 38 that ftfy
  * changes: entities, mojibake, ligatures, width forms, quotes, control characters, BOM, line
  * separators) match in cleaned text, regex pieces, ids, 77-id input and decoded text, and so do
- * all 64 further edge cases ({@code golden/clip/extra.jsonl} in the tests: mojibake including
- * Windows-1251, legitimate look-alikes, entities, controls, case, marks, special tokens,
- * truncation). The golden test asserts that exactly the listed known gaps differ (currently
+ * all 65 further edge cases ({@code golden/clip/extra.jsonl} in the tests: mojibake including
+ * Windows-1251, legitimate look-alikes, entities, controls, case, marks, letters and digits
+ * newer than the JDK's Unicode data, special tokens, truncation). The golden test asserts that exactly the listed known gaps differ (currently
  * none), so such a list cannot silently grow or go stale.
  *
  * <p>Measured against ftfy 6.3.1 itself on the inputs of ftfy's own test suite
@@ -44,12 +44,15 @@
  * heuristic, which is not ported; ftfy's other single-byte encodings (Windows-1250/1253/1254/
  * 1257, ISO-8859-2, MacRoman, CP437), lossy sequences and CESU-8 are not reproduced. Such prompts
  * may tokenize differently from the reference.</li>
- * <li>Unicode versions: the JDK 17 character database is Unicode 13; the reference ran with
- * Unicode 14 (NFC, lower-casing) and the {@code regex} module's own tables. Characters assigned
- * after Unicode 13 may be classified differently (letter vs. symbol).</li>
- * <li>IGNORECASE in the reference regex is applied only to its literal alternatives here; the
- * {@code regex} module's case-insensitive matching of {@code \p{L}}/{@code \p{N}} classes can
- * differ for rare characters whose case variants change category (e.g. U+0345).</li>
+ * <li>Unicode versions: letters and digits for the pre-tokenizer come from the reference
+ * regex module's own tables (Unicode 15.0, shipped as {@code regex-letters-numbers.tsv}), and
+ * lower-casing is supplemented for the 40 letters Python 3.11 (Unicode 14.0) lower-cases but
+ * JDK 17 (Unicode 13.0) does not know. NFC and the other character properties come from the
+ * JDK; NFC of every single code point agrees with Python's Unicode 14.0 on JDK 17, but
+ * characters newer than the JDK's data are not normalised.</li>
+ * <li>IGNORECASE: every code point was tested against the reference module's classes with and
+ * without the flag; only U+0345 differs, and it is dropped as the reference drops it. The
+ * literal alternatives use Java's Unicode case-insensitive comparison.</li>
  * </ul>
  */
 package apprentice.core.tokenizer;
