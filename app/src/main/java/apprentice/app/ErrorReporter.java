@@ -48,7 +48,8 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (ex instanceof BadInputException || ex instanceof ParameterException) {
             return ExitCodes.BAD_INPUT;
         }
-        if (ex instanceof InterruptedException || ex instanceof java.util.concurrent.CancellationException) {
+        if (ex instanceof InterruptedException || ex instanceof CancelledException
+                || ex instanceof java.util.concurrent.CancellationException) {
             return ExitCodes.INTERRUPTED;
         }
         return ExitCodes.RUNTIME_FAILURE;
@@ -56,7 +57,8 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
 
     /** One line: our own messages as they are, others with the exception type, which is often the clue. */
     static String describe(Throwable ex) {
-        if (ex instanceof BadInputException || ex instanceof java.util.concurrent.CancellationException) {
+        if (ex instanceof BadInputException || ex instanceof CancelledException
+                || ex instanceof java.util.concurrent.CancellationException) {
             return oneLine(ex.getMessage());
         }
         Throwable root = ex;
