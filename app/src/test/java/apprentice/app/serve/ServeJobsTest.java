@@ -98,23 +98,26 @@ class ServeJobsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void compatibleStudentRequestsShareOneCall() throws Exception {
         ServeSettings batching = TestServer.fast().withQueue(64, 8, Duration.ofMillis(200));
         try (TestServer t = new TestServer(batching, 0, 0, null)) {
-            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                calls.add(CompletableFuture.supplyAsync(() -> post(t, Map.of("prompt", "p", "mode", "student", "steps", 2))));
+            // four images of one request and one of another size arrive together; only the compatible ones share a call
+            HttpResponse<String> four = t.post("/api/jobs", Map.of("prompt", "p", "mode", "student", "steps", 2, "n", 4, "seed", 10));
+            HttpResponse<String> other = t.post("/api/jobs", Map.of("prompt", "p", "mode", "student", "steps", 2, "width", 8));
+            List<String> ids = new ArrayList<>();
+            for (Object j : (List<Object>) TestServer.json(four).get("jobs")) {
+                ids.add((String) ((Map<String, Object>) j).get("id"));
             }
-            // a different size cannot join them
-            calls.add(CompletableFuture.supplyAsync(() -> post(t, Map.of("prompt", "p", "mode", "student", "steps", 2, "width", 8))));
-            for (var c : calls) {
-                assertEquals(200, c.get().statusCode());
+            ids.add((String) TestServer.json(other).get("id"));
+            for (String id : ids) {
+                List<SseClient.Event> events = SseClient.readAll(t, id);
+                assertEquals("done", events.get(events.size() - 1).type());
             }
-            assertTrue(t.student.batchSizes.stream().anyMatch(b -> b > 1), "batches: " + t.student.batchSizes);
-            assertEquals(5, t.student.batchSizes.stream().mapToInt(Integer::intValue).sum());
-            for (var r : t.student.requests) {
-                assertTrue(r.width() == 16 && r.batchSize() <= 4 || r.width() == 8 && r.batchSize() == 1, "mixed sizes in one batch");
-            }
+            assertEquals(List.of(4, 1), t.student.batchSizes.stream().sorted((a, b) -> b - a).toList());
+            var batch = t.student.requests.stream().filter(r -> r.batchSize() == 4).findFirst().orElseThrow();
+            assertEquals(List.of(10L, 11L, 12L, 13L), batch.seeds(), "image i of a request gets seed + i");
+            assertEquals(16, batch.width());
         }
     }
 
