@@ -101,10 +101,27 @@ public final class ServeCommand implements Callable<Integer> {
     long maxBody;
 
 
+    @Option(names = "--bench", description = "Instead of serving: start on a free loopback port, load it with --bench-requests "
+            + "synchronous requests per mode from --bench-clients threads, print a Markdown table and stop.")
+    boolean bench;
+
+    @Option(names = "--bench-requests", defaultValue = "40", paramLabel = "N", description = "Requests per mode for --bench (default ${DEFAULT-VALUE}).")
+    int benchRequests;
+
+    @Option(names = "--bench-clients", defaultValue = "4", paramLabel = "N", description = "Concurrent clients for --bench (default ${DEFAULT-VALUE}).")
+    int benchClients;
+
+    @Option(names = "--bench-modes", defaultValue = "student,teacher,adaptive", paramLabel = "LIST", split = ",",
+            description = "Modes to measure with --bench, of those the models allow (default ${DEFAULT-VALUE}).")
+    List<String> benchModes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (bench) {
+            return runBench(out, err);
+        }
         Running running = launch(out, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -117,8 +134,40 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int runBench(PrintWriter out, PrintWriter err) throws Exception {
+        if (benchRequests < 1 || benchClients < 1) {
+            throw new BadInputException("--bench-requests and --bench-clients must be at least 1");
+        }
+        host = "127.0.0.1";
+        port = 0;
+        Running running = launch(err, err);
+        try {
+            ServedModels models = running.models();
+            ServeBench b = new ServeBench(java.net.URI.create("http://127.0.0.1:" + running.server().port()),
+                    token != null ? token : System.getenv(TOKEN_ENV));
+            List<ServeBench.Row> rows = new ArrayList<>();
+            for (String mode : benchModes) {
+                String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
+                boolean possible = m.equals("student") || (m.equals("teacher") && models.hasTeacher())
+                        || (m.equals("adaptive") && models.hasTeacher() && models.hasOracle());
+                if (!possible) {
+                    err.println("apprentice serve --bench: skipping mode " + m + " (not available with these models)");
+                    continue;
+                }
+                err.println("apprentice serve --bench: " + m + ", " + benchRequests + " requests from " + benchClients + " clients...");
+                rows.add(b.run(m, java.util.Map.of(), benchRequests, benchClients, Math.min(4, benchRequests)));
+            }
+            ServeBench.print(rows, "student " + models.studentName() + ", teacher " + models.teacherName() + ", oracle "
+                    + (models.hasOracle() ? models.oracle().name() : "none") + "; " + Runtime.getRuntime().availableProcessors()
+                    + " CPUs; max batch " + maxBatch + ", window " + batchWindowMs + " ms", out);
+            return 0;
+        } finally {
+            running.stop(Duration.ofSeconds(5));
+        }
+    }
+
     /** A started server and the models it holds open. */
-    record Running(ApprenticeServer server, List<AutoCloseable> open) {
+    record Running(ApprenticeServer server, ServedModels models, List<AutoCloseable> open) {
         /** Graceful stop, then the models are closed; returns the number of jobs failed for lack of time. */
         int stop(Duration grace) {
             int failed = server.stop(grace);
@@ -185,7 +234,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("apprentice serve: http://" + hostForUrl(server.host()) + ":" + server.port() + "/  student " + s.name()
                     + (t == null ? "" : ", teacher " + t.name()) + (auth == null || auth.isBlank() ? "" : ", bearer token required"));
             out.flush();
-            return new Running(server, open);
+            return new Running(server, models, open);
         } catch (RuntimeException e) {
             closeAll(open);
             throw e;
