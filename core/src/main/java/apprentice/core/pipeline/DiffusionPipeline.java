@@ -111,6 +111,7 @@ public final class DiffusionPipeline {
         private long modelCallNanos;
         private long runtimeNanos;
         private final long[] phaseNanos = new long[Phase.values().length];
+        private final List<String> truncated = new ArrayList<>();
 
         Run(GenerationRequest req, ProgressListener listener, CancellationToken cancel) {
             this.req = req;
@@ -172,7 +173,7 @@ public final class DiffusionPipeline {
             String schedulerName = scheduler.config() != null && scheduler.config().className() != null
                     ? scheduler.config().className() : scheduler.getClass().getSimpleName();
             return new GenerationResult(images, finalLatents, req.seeds(), timesteps.clone(), timesteps.length, cfg,
-                    schedulerName, req.isImageToImage() ? req.strength() : Double.NaN, timings);
+                    schedulerName, req.isImageToImage() ? req.strength() : Double.NaN, timings, truncated);
         }
 
         /**
@@ -228,6 +229,11 @@ public final class DiffusionPipeline {
             }
             texts.addAll(req.prompts());
             int[][] ids = tokenizer.tokenizeBatch(texts);
+            for (String t : new java.util.LinkedHashSet<>(texts)) {
+                if (tokenizer.isTruncated(t)) {
+                    truncated.add(t);
+                }
+            }
             int expected = textEncoder.sequenceLength();
             for (int[] row : ids) {
                 if (expected > 0 && row.length != expected) {

@@ -19,6 +19,8 @@ import java.util.List;
  * @param scheduler the scheduler's class name as run, e.g. "DDIMScheduler"
  * @param strength the img2img strength used (diffusers' convention: fraction of steps run), or NaN for text-to-image
  * @param timings wall time per phase and inside the runtime
+ * @param truncatedPrompts prompts and negative prompts (each once) longer than the text encoder's sequence, whose
+ *                         end was cut off as diffusers does; empty when none
  */
 public record GenerationResult(
         Tensor images,
@@ -29,10 +31,18 @@ public record GenerationResult(
         boolean guidanceApplied,
         String scheduler,
         double strength,
-        PhaseTimings timings) {
+        PhaseTimings timings,
+        List<String> truncatedPrompts) {
 
     public GenerationResult {
         seeds = List.copyOf(seeds);
+        truncatedPrompts = truncatedPrompts == null ? List.of() : List.copyOf(truncatedPrompts);
+    }
+
+    /** A result with no truncated prompts (the form before {@code truncatedPrompts} existed). */
+    public GenerationResult(Tensor images, Tensor latents, List<Long> seeds, double[] timesteps, int nfe,
+                            boolean guidanceApplied, String scheduler, double strength, PhaseTimings timings) {
+        this(images, latents, seeds, timesteps, nfe, guidanceApplied, scheduler, strength, timings, List.of());
     }
 
     public int batchSize() {

@@ -13,4 +13,12 @@ public interface PromptTokenizer {
 
     /** One padded id row per text, in order. */
     int[][] tokenizeBatch(List<String> texts);
+
+    /**
+     * Whether {@code text} has more tokens than fit, so that its end is cut off (diffusers logs a warning then).
+     * The default says no; the CLIP adapter of the model-folder loader answers for real.
+     */
+    default boolean isTruncated(String text) {
+        return false;
+    }
 }

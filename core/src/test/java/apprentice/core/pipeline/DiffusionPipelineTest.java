@@ -348,4 +348,26 @@ class DiffusionPipelineTest {
                 .generate(request().steps(4).initImage(image(1, 8)).strength(0.5).build());
         assertEquals(2, plain.nfe());
     }
+
+    @Test
+    void truncatedPromptsAreReported() {
+        PromptTokenizer cutsLongOnes = new PromptTokenizer() {
+            @Override
+            public int[][] tokenizeBatch(List<String> texts) {
+                return Fakes.tokenize(texts);
+            }
+
+            @Override
+            public boolean isTruncated(String text) {
+                return text.length() > 5;
+            }
+        };
+        ModelComponents parts = new ModelComponents(cutsLongOnes, new Fakes.TextEnc(), new Fakes.Unet(0),
+                new Fakes.Vae(false), new apprentice.core.scheduler.SchedulerConfig(java.util.Map.of()), "fake", 8);
+        DiffusionPipeline p = new DiffusionPipeline(parts, (n, b) -> new Fakes.Sched(false));
+        GenerationResult r = p.generate(request().prompts(List.of("short", "a long prompt", "a long prompt"))
+                .negativePrompt("blurry and ugly").build());
+        assertEquals(List.of("blurry and ugly", "a long prompt"), r.truncatedPrompts());
+        assertEquals(List.of(), p.generate(request().prompt("cat").build()).truncatedPrompts());
+    }
 }

@@ -46,7 +46,17 @@ public final class OnnxModelFolder {
         validate(dir);
         SchedulerConfig scheduler = SchedulerConfig.read(dir.resolve("scheduler/scheduler_config.json"));
         ClipTokenizer clip = ClipTokenizer.load(dir.resolve("tokenizer"));
-        PromptTokenizer tokenizer = clip::tokenizeBatch;
+        PromptTokenizer tokenizer = new PromptTokenizer() {
+            @Override
+            public int[][] tokenizeBatch(List<String> texts) {
+                return clip.tokenizeBatch(texts);
+            }
+
+            @Override
+            public boolean isTruncated(String text) {
+                return clip.tokenize(text).truncated();
+            }
+        };
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {

@@ -176,4 +176,11 @@ class SyntheticPipelineTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void promptsLongerThanTheEncoderAreReportedTruncated() {
+        String longPrompt = "a very long prompt ".repeat(6); // 114 bytes: the byte-level vocabulary keeps 75
+        GenerationResult r = pipeline.generate(request().prompt(longPrompt).steps(1).build());
+        assertEquals(List.of(longPrompt), r.truncatedPrompts());
+    }
 }
