@@ -47,6 +47,7 @@ public record AdaptiveResult(List<AdaptiveImage> images, StudentSettings student
         m.put("student_ms", images.stream().mapToLong(i -> i.record().studentNanos()).sum() / 1e6);
         m.put("oracle_ms", images.stream().mapToLong(i -> i.record().oracleNanos()).sum() / 1e6);
         m.put("teacher_ms", images.stream().mapToLong(i -> i.record().teacherNanos()).sum() / 1e6);
+        m.put("by_route", byRoute());
         if (online != null) {
             m.put("online_target_k", online.k());
             m.put("online_recent_share_percent", online.recentShare());
@@ -54,6 +55,28 @@ public record AdaptiveResult(List<AdaptiveImage> images, StudentSettings student
             m.put("online_tau_drift", online.tauDrift());
         }
         return m;
+    }
+
+    /**
+     * Per route: count, mean draft score, mean final score (of the images whose final score is known: kept ones, and
+     * teacher outputs when they were scored), mean NFE. The raw material of an evaluation comparing routes.
+     */
+    public Map<String, Object> byRoute() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Route route : Route.values()) {
+            List<AdaptiveRecord> rs = images.stream().map(AdaptiveImage::record).filter(r -> r.route() == route).toList();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("count", rs.size());
+            r.put("mean_draft_score", mean(rs.stream().mapToDouble(AdaptiveRecord::score).toArray()));
+            r.put("mean_final_score", mean(rs.stream().mapToDouble(AdaptiveRecord::finalScore).filter(Double::isFinite).toArray()));
+            r.put("mean_nfe", mean(rs.stream().mapToDouble(AdaptiveRecord::nfe).toArray()));
+            m.put(route.label(), r);
+        }
+        return m;
+    }
+
+    private static Double mean(double[] v) {
+        return v.length == 0 ? null : java.util.Arrays.stream(v).average().orElseThrow();
     }
 
     /** The run's settings, for image metadata next to each record. */

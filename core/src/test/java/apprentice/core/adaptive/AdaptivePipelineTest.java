@@ -91,6 +91,11 @@ class AdaptivePipelineTest {
             }
         }
         assertEquals(50.0, r.realisedShare());
+        @SuppressWarnings("unchecked")
+        var refined = (java.util.Map<String, Object>) r.byRoute().get("refined");
+        assertEquals(2, refined.get("count"));
+        assertEquals(14.0, refined.get("mean_nfe"));
+        assertNull(refined.get("mean_final_score"), "teacher outputs were not scored");
         assertEquals((8 + 8 + 14 + 14) / 4.0, r.averageNfe());
         assertEquals(r.averageNfe(), Budget.averageNfe(student(2), teacher(), TeacherMode.REFINE, 50, Double.NaN), 1e-12,
                 "measured average NFE equals the formula student + k/100 · teacher");
