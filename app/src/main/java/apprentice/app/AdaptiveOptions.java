@@ -36,7 +36,7 @@ public final class AdaptiveOptions {
     @Option(names = "--calibration", paramLabel = "FILE",
             description = "Calibration from `apprentice calibrate`, made with the same student settings; τ is its k-th"
                     + " percentile. Default: models/emoji/calibration.json when generating with the built-in family; without"
-                    + " one, an online gate holds the teacher share at k% over the run.")
+                    + " one, an online gate holds the teacher share at k%% over the run.")
     Path calibration;
 
     @Option(names = "--k", paramLabel = "PERCENT",
