@@ -77,7 +77,7 @@ final class MojibakeRepair {
     /**
      * UTF-8 read as Windows-1251 (Cyrillic), e.g. {@code РїСЂРёРІРµС‚} for {@code привет}, or
      * {@code вЂ™} for {@code ’}. Only whole lines: every non-ASCII character must map to a
-     * Windows-1251 byte, the bytes must be well-formed UTF-8 and hold at least two multi-byte
+     * Windows-1251 byte, the bytes must be well-formed UTF-8 and hold at least three multi-byte
      * sequences. Real Cyrillic text practically never passes that test, because its letters are
      * lead bytes that are not followed by continuation bytes. Returns null if the line does not
      * qualify.
@@ -98,8 +98,8 @@ final class MojibakeRepair {
             bytes[i] = (byte) (int) b;
             leads += b >= 0xC2 ? 1 : 0;
         }
-        if (leads < 2) {
-            return null;
+        if (leads < 3) {
+            return null; // a two-letter fragment such as "РїСЂ" is too little evidence (ftfy agrees)
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -166,7 +166,7 @@ final class MojibakeRepair {
                 i++;
                 continue;
             }
-            if (isConvincing(convincing, plainSequences)) {
+            if (isConvincing(convincing, plainSequences) && !followsStrayContinuation(text, i)) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }
@@ -211,6 +211,30 @@ final class MojibakeRepair {
             i += len;
         }
         return out.toString();
+    }
+
+    /**
+     * Whether the character before a run could itself be a continuation byte (U+0080–U+00BF, or
+     * a Windows-1252 or Windows-1251 character for 0x80–0xBF such as {@code Š} or {@code Ђ}, but
+     * not the quotes, dashes, bullet and ellipsis): then the run is the tail of a larger garble that cannot be decoded,
+     * and decoding only the tail would make matters worse, so it is left alone (as ftfy does).
+     */
+    private static boolean followsStrayContinuation(String text, int runStart) {
+        if (runStart == 0) {
+            return false;
+        }
+        char c = text.charAt(runStart - 1);
+        if (c >= 0x80 && c <= 0xBF) {
+            return true;
+        }
+        if ("\u2013\u2014\u2018\u2019\u201A\u201C\u201D\u201E\u2022\u2026".indexOf(c) >= 0) {
+            return false;
+        }
+        if (c > 0xFF && byteOf(c) >= 0) {
+            return true;
+        }
+        Integer cyrillic = WINDOWS_1251_BYTES.get(c);
+        return cyrillic != null && cyrillic <= 0xBF;
     }
 
     private static boolean isConvincing(boolean anyConvincingSequence, int sequences) {

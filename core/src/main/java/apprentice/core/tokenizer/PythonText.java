@@ -81,19 +81,88 @@ final class PythonText {
 
     /**
      * Python's {@code str.lower()}: full Unicode lower-casing, context-free except for the final
-     * sigma. Java's root-locale lower-casing follows the same SpecialCasing rules
-     * ({@code İ} → {@code i̇}, word-final {@code Σ} → {@code ς}); for the 40 letters that Python
+     * sigma. Java's root-locale lower-casing has the same mappings ({@code İ} → {@code i̇}) but
+     * another final-sigma rule, so text with {@code Σ} is lower-cased by
+     * {@link #lowerWithPythonFinalSigma}; for the 40 letters that Python
      * 3.11 (Unicode 14.0) lower-cases but JDK 17 (Unicode 13.0) does not know, a small table
      * supplements it (a newer JDK knows them itself).
      */
     static String lower(String s) {
-        String lower = s.toLowerCase(Locale.ROOT);
+        String lower = s.indexOf(CAPITAL_SIGMA) >= 0 ? lowerWithPythonFinalSigma(s) : s.toLowerCase(Locale.ROOT);
         for (int i = 0; i < lower.length(); i++) {
             if (lower.charAt(i) >= 0x2C00 && Character.getType(lower.codePointAt(i)) == Character.UNASSIGNED) {
                 return lowerUnknownToJdk(lower);
             }
         }
         return lower;
+    }
+
+    private static final char CAPITAL_SIGMA = '\u03A3';
+
+    /**
+     * Word-break MidLetter, MidNumLet and Single_Quote characters: with Mn, Me, Cf, Lm and Sk they
+     * make up Unicode's Case_Ignorable property.
+     */
+    private static final String WORD_BREAK_MID = "'.:\u00B7\u0387\u055F\u05F4\u2018\u2019\u2024\u2027\uFE13\uFE52\uFE55\uFF07\uFF0E\uFF1A";
+
+    /**
+     * Lower-casing with CPython's Final_Sigma rule: {@code Σ} becomes {@code ς} when a cased
+     * character precedes it and none follows, skipping case-ignorable characters on both sides.
+     * Java's own rule uses word boundaries instead and differs, e.g. {@code ΣΑΣ-cat} is
+     * {@code σας-cat} in Python but {@code σασ-cat} in Java.
+     */
+    private static String lowerWithPythonFinalSigma(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (cp == CAPITAL_SIGMA) {
+                out.append(isFinalSigma(s, i) ? '\u03C2' : '\u03C3');
+            } else if (cp == 0x130) {
+                out.append("i\u0307"); // the one unconditional multi-character lower-case mapping
+            } else {
+                out.appendCodePoint(Character.toLowerCase(cp));
+            }
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
+    private static boolean isFinalSigma(String s, int sigma) {
+        int j = sigma;
+        int before = -1;
+        while (j > 0) {
+            int cp = s.codePointBefore(j);
+            j -= Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                before = cp;
+                break;
+            }
+        }
+        if (before < 0 || !isCased(before)) {
+            return false;
+        }
+        for (int k = sigma + 1; k < s.length(); ) {
+            int cp = s.codePointAt(k);
+            if (!isCaseIgnorable(cp)) {
+                return !isCased(cp);
+            }
+            k += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    private static boolean isCased(int cp) {
+        return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+    }
+
+    private static boolean isCaseIgnorable(int cp) {
+        if (cp == 0x1734) {
+            return false; // HANUNOO SIGN PAMUDPOD: a spacing mark since Unicode 14 (Python), Mn in JDK 17
+        }
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT
+                || type == Character.MODIFIER_LETTER || type == Character.MODIFIER_SYMBOL
+                || (cp < 0x10000 && WORD_BREAK_MID.indexOf(cp) >= 0);
     }
 
     /** Python's lower-case of letters newer than the JDK's Unicode data ({@code python-lower-supplement.tsv}). */

@@ -21,14 +21,32 @@ import org.junit.jupiter.api.Test;
 class ClipTokenizerGoldenTest {
 
     /**
-     * Rows the Java tokenizer is known not to reproduce, keyed by the row's raw text, with the
-     * reason. The test fails if any other row fails, and also if one of these starts passing (so
-     * the list is kept exact). Reasons are explained in package-info.java.
+     * Rows of golden.jsonl the Java tokenizer is known not to reproduce, keyed by row index
+     * (0-based line number), with the reason. The test fails if any other row differs, and also if
+     * one of these starts matching, so the list stays exact. Currently none.
      */
-    static final Map<String, String> KNOWN_GAPS = Map.of();
+    static final Map<Integer, String> KNOWN_GAPS = Map.of();
 
     /** The same for extra.jsonl (edge cases generated with generate_extra.py; see PROVENANCE.md). */
-    static final Map<String, String> KNOWN_EXTRA_GAPS = Map.of();
+    static final Map<Integer, String> KNOWN_EXTRA_GAPS = Map.of();
+
+    private static final String GLUED = "ftfy's detector glues the letter and space before 'Â©' (%s + space) into one "
+            + "match that does not decode, so it keeps 'Â©'; we repair 'Â©' to '©' (ftfy's own repair of a lone "
+            + "'Â©')";
+
+    /**
+     * The same for fuzz.jsonl (random mixtures made with generate_fuzz.py). All are side effects of
+     * ftfy's heuristic (its regular expressions, not ported) on lines mixing mojibake with other text.
+     */
+    static final Map<Integer, String> KNOWN_FUZZ_GAPS = Map.of(
+            66, String.format(GLUED, "'ά'"),
+            84, String.format(GLUED, "'É' from &EACUTE;"),
+            95, String.format(GLUED, "'ß'"),
+            145, "'ßÃ  ẞ': ftfy's heuristic flags 'ßÃ' (lower-case then upper-case accented letter) and then "
+                    + "repairs 'Ã ' to 'à'; we restore 'Ã ' only after an ASCII lower-case letter or in a line "
+                    + "with other evidence",
+            350, "'“CAFÉ”Ã  ': ftfy decodes the look-alike 'É”' together with the adjacent 'Ã ' ('ɔà'); we keep "
+                    + "'É”' (legitimate in “CAFÉ”) and leave 'Ã ' after a non-ASCII letter");
 
     private static ClipTokenizer tokenizer;
     private static List<JsonNode> rows;
@@ -59,7 +77,7 @@ class ClipTokenizerGoldenTest {
             return "ids: expected " + row.get("ids") + " got " + Arrays.toString(ids);
         }
         TokenizedText t = tokenizer.tokenize(text);
-        if (!Arrays.equals(t.ids(), GoldenRows.ints(row.get("ids_77")))) {
+        if (row.has("ids_77") && !Arrays.equals(t.ids(), GoldenRows.ints(row.get("ids_77")))) {
             return "ids_77: expected " + row.get("ids_77") + " got " + Arrays.toString(t.ids());
         }
         if (t.tokenCount() != row.get("num_tokens").asInt() || t.truncated() != (t.tokenCount() > 77)) {
@@ -117,22 +135,29 @@ class ClipTokenizerGoldenTest {
     @Test
     void exactlyTheKnownGapsDifferAmongExtraRows() {
         List<JsonNode> extra = GoldenRows.rows("extra.jsonl");
-        assertEquals(65, extra.size(), "rows in extra.jsonl");
+        assertEquals(66, extra.size(), "rows in extra.jsonl");
         assertOnlyKnownGapsDiffer(extra, KNOWN_EXTRA_GAPS);
     }
 
-    private static void assertOnlyKnownGapsDiffer(List<JsonNode> rows, Map<String, String> knownGaps) {
-        Map<String, String> failures = new TreeMap<>();
+    @Test
+    void exactlyTheKnownGapsDifferAmongFuzzRows() {
+        List<JsonNode> fuzz = GoldenRows.rows("fuzz.jsonl");
+        assertEquals(500, fuzz.size(), "rows in fuzz.jsonl");
+        assertOnlyKnownGapsDiffer(fuzz, KNOWN_FUZZ_GAPS);
+    }
+
+    private static void assertOnlyKnownGapsDiffer(List<JsonNode> rows, Map<Integer, String> knownGaps) {
+        Map<Integer, String> failures = new TreeMap<>();
         for (int i = 0; i < rows.size(); i++) {
             JsonNode row = rows.get(i);
             String m = mismatch(row);
             if (m != null) {
-                failures.put(row.get("text").asText(), "row " + i + ": " + m);
+                failures.put(i, "row " + i + " " + escape(row.get("text").asText()) + ": " + m);
             }
         }
-        Map<String, String> unexpected = new LinkedHashMap<>(failures);
+        Map<Integer, String> unexpected = new LinkedHashMap<>(failures);
         unexpected.keySet().removeAll(knownGaps.keySet());
-        List<String> nowPassing = new ArrayList<>(knownGaps.keySet());
+        List<Integer> nowPassing = new ArrayList<>(knownGaps.keySet());
         nowPassing.removeAll(failures.keySet());
         assertTrue(unexpected.isEmpty(), unexpected.size() + " rows differ from the reference:\n"
                 + String.join("\n", unexpected.values()));
