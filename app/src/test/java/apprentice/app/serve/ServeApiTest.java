@@ -168,6 +168,24 @@ class ServeApiTest {
         assertEquals("strength", TestServer.error(strength).get("field"));
     }
 
+    @Test
+    void adaptiveEditRegeneratesFromTheUsersImage() throws Exception {
+        BufferedImage in = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(in, "png", png);
+        String image = Base64.getEncoder().encodeToString(png.toByteArray());
+        int before = t.teacher.requests.size();
+        HttpResponse<String> r = t.post("/api/generate", Map.of("prompt", "a bad edit", "image", "data:image/png;base64," + image,
+                "strength", 0.5, "teacher_mode", "regenerate", "teacher_steps", 3, "seed", 7));
+        assertEquals(200, r.statusCode(), r.body());
+        var teacherRun = t.teacher.requests.get(before);
+        assertTrue(teacherRun.isImageToImage(), "an edit's regeneration is the teacher's own SDEdit of the input");
+        assertEquals(0.5, teacherRun.strength());
+        assertEquals(JobEngine.requestedSteps(3, 0.5), teacherRun.steps());
+        assertEquals(16, teacherRun.initImage().dim(3));
+        assertEquals(-1f, teacherRun.initImage().data()[0], 1e-6f, "the user's black image, not the draft");
+    }
+
     private static HttpResponse<String> multipart(byte[] file, String prompt, String strength) throws Exception {
         String boundary = "----apprentice-test";
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();

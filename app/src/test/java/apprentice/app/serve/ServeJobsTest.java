@@ -84,6 +84,30 @@ class ServeJobsTest {
     }
 
     @Test
+    void aJobPastItsDeadlineFailsWith504AndStopsTheModel() throws Exception {
+        try (TestServer t = new TestServer(TestServer.fast().withTimeout(Duration.ofMillis(300)), 50, 0, null)) {
+            HttpResponse<String> r = t.post("/api/generate", Map.of("prompt", "slow", "mode", "student", "steps", 100));
+            assertEquals(504, r.statusCode(), r.body());
+            assertEquals("timeout", TestServer.error(r).get("code"));
+            assertTrue(TestServer.error(r).get("message").toString().contains("did not finish within"));
+            awaitIdle(t.student);
+            assertTrue(t.server.metrics().render().contains("apprentice_jobs_total{mode=\"student\",outcome=\"timeout\"} 1"));
+        }
+    }
+
+    @Test
+    void aFailingModelFailsItsJobsAndTheWorkerCarriesOn() throws Exception {
+        try (TestServer t = new TestServer(TestServer.fast(), 0, 0, null)) {
+            t.student.failWith = new IllegalStateException("onnx runtime exploded");
+            HttpResponse<String> r = t.post("/api/generate", Map.of("prompt", "x", "mode", "student"));
+            assertEquals(500, r.statusCode(), r.body());
+            assertTrue(TestServer.error(r).get("message").toString().contains("onnx runtime exploded"));
+            t.student.failWith = null;
+            assertEquals(200, t.post("/api/generate", Map.of("prompt", "x", "mode", "student")).statusCode());
+        }
+    }
+
+    @Test
     void fullQueueAnswers429WithRetryAfter() throws Exception {
         ServeSettings small = TestServer.fast().withQueue(2, 1, Duration.ZERO);
         try (TestServer t = new TestServer(small, 200, 0, null)) {
