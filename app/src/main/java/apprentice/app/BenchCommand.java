@@ -161,7 +161,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " timed runs each)...");
             err.flush();
             new PipelineBench(components, new PipelineBench.Settings(prompt, "", scheduler, steps, guidance,
-                    imageSize.width(), imageSize.height(), warmup, iterations)).run(report);
+                    imageSize.width(), imageSize.height(), warmup, iterations),
+                    what -> {
+                        err.println("bench: " + what + "...");
+                        err.flush();
+                    }).run(report);
             String markdown = report.toMarkdown();
             out.print(markdown);
             out.flush();

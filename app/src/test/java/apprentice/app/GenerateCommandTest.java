@@ -143,6 +143,19 @@ class GenerateCommandTest {
     }
 
     @Test
+    void promptFileAddsToThePositionalPrompts() throws Exception {
+        Path file = Files.writeString(dir.resolve("prompts.txt"), "# a batch\na dog\n\na fox\n");
+        CliRun r = generate("a cat", "--prompt-file", file.toString(), "--seed", "1", "--steps", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<Object> prompts = new ArrayList<>();
+        for (Path p : written(".png")) {
+            Map<String, Object> m = PngMetadata.read(p).json();
+            prompts.add(((Number) m.get("seed")).intValue() + ":" + m.get("prompt"));
+        }
+        assertEquals(List.of("1:a cat", "2:a dog", "3:a fox"), prompts.stream().sorted().toList());
+    }
+
+    @Test
     void randomSeedIsRecorded() throws Exception {
         CliRun r = generate("a cat");
         assertEquals(0, r.exitCode(), r.toString());

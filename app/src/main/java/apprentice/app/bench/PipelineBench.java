@@ -14,6 +14,7 @@ import apprentice.core.pipeline.TimedComponent;
 import apprentice.core.tensor.Tensor;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,10 +30,13 @@ public final class PipelineBench {
 
     private final ModelComponents model;
     private final Settings s;
+    private final Consumer<String> log;
 
-    public PipelineBench(ModelComponents model, Settings settings) {
+    /** @param log receives one line as each measurement starts (the command prints it on stderr) */
+    public PipelineBench(ModelComponents model, Settings settings, Consumer<String> log) {
         this.model = model;
         this.s = settings;
+        this.log = log;
     }
 
     public void run(BenchReport report) {
@@ -46,17 +50,20 @@ public final class PipelineBench {
 
         TextEncoder text = model.textEncoder();
         List<String> texts = cfg ? List.of(s.negativePrompt(), s.prompt()) : List.of(s.prompt());
+        log.accept("text encoder");
         int[][] ids = model.tokenizer().tokenizeBatch(texts);
         Tensor hidden = text.encode(ids);
         add(report, "text encoder", "batch " + ids.length + " × " + ids[0].length + " tokens",
                 Stopwatch.measure(s.warmup(), s.iterations(), counter(text), () -> text.encode(ids)));
 
+        log.accept("UNet step");
         Denoiser unet = model.unet();
         Tensor sample = new TorchGenerator(0).randn(batch, c, h, w);
         Tensor cond = unet.timestepCondDim() > 0 ? GuidanceEmbedding.of(s.guidance() - 1, unet.timestepCondDim(), batch) : null;
         add(report, "UNet step", "batch " + batch + (cfg ? " (CFG)" : "") + " × " + c + "×" + h + "×" + w,
                 Stopwatch.measure(s.warmup(), s.iterations(), counter(unet), () -> unet.predict(sample, 500, hidden, cond)));
 
+        log.accept("VAE decode and encode");
         Autoencoder vae = model.vae();
         Tensor latent = new TorchGenerator(1).randn(1, c, h, w);
         add(report, "VAE decode", "1 × " + c + "×" + h + "×" + w,
@@ -74,6 +81,7 @@ public final class PipelineBench {
     }
 
     private void generation(BenchReport report, DiffusionPipeline pipeline) {
+        log.accept(s.steps() + "-step generations");
         GenerationRequest request = GenerationRequest.builder()
                 .prompt(s.prompt())
                 .negativePrompt(s.negativePrompt())
