@@ -457,14 +457,11 @@ final class HttpApi implements HttpHandler {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            // the last watcher went away before the job ended: nobody will see the image, so stop the work
-            if (job.unwatch() == 0) {
-                job.cancel("the client closed the event stream");
-            }
             throw new ClientGone();
         } finally {
-            if (ended) {
-                job.unwatch();
+            // the last watcher went away before the job ended: nobody will see the image, so stop the work
+            if (job.unwatch() == 0 && !ended) {
+                job.cancel("the client closed the event stream");
             }
         }
     }

@@ -208,6 +208,21 @@ class ServeJobsTest {
     }
 
     @Test
+    void closingTheLastEventStreamCancelsTheJob() throws Exception {
+        try (TestServer t = new TestServer(TestServer.fast(), 20, 0, null)) {
+            String id = submit(t, Map.of("prompt", "watched", "mode", "student", "steps", 200));
+            try (Socket s = new Socket("127.0.0.1", t.server.port())) {
+                s.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                byte[] head = new byte[12];
+                assertEquals("HTTP/1.1 200", new String(head, 0, s.getInputStream().readNBytes(head, 0, 12), StandardCharsets.US_ASCII));
+            }
+            awaitState(t, id, "cancelled");
+            awaitIdle(t.student);
+        }
+    }
+
+    @Test
     void shutdownFinishesOrFailsEveryAcceptedJob() throws Exception {
         TestServer t = new TestServer(TestServer.fast().withQueue(64, 1, Duration.ZERO), 30, 0, null);
         List<String> ids = new ArrayList<>();
