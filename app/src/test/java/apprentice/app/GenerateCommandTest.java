@@ -327,6 +327,15 @@ class GenerateCommandTest {
     }
 
     @Test
+    void unknownOrUnavailableProviderAndNegativeThreads() throws Exception {
+        assertBadInput(generate("a cat", "--provider", "tpu"), "unknown --provider 'tpu'");
+        assertBadInput(generate("a cat", "--threads", "-1"), "--threads -1");
+        if (!apprentice.onnx.runtime.RuntimeOptions.cudaAvailable()) {
+            assertBadInput(generate("a cat", "--provider", "cuda"), "CUDA");
+        }
+    }
+
+    @Test
     void verboseShowsTheStackTrace() {
         model = dir.resolve("no-such-model").toString();
         CliRun r = generate("a cat", "--verbose");
