@@ -1,11 +1,9 @@
 package apprentice.app;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Finds model folders: the one the user named, or the built-in family shipped under
@@ -29,26 +27,17 @@ public final class ModelLocator {
 
     /**
      * The built-in model folder, if one is installed: {@code models/emoji/student}, else
-     * {@code models/emoji} itself when it is a model folder, else its first sub-folder (by name) that is.
+     * {@code models/emoji/teacher}, else {@code models/emoji} itself when it is a model folder. (The
+     * family's {@code oracle/} scores images and is never a generator.)
      */
     public static Optional<Path> builtIn(Path home) {
         Path family = home.resolve(BUILT_IN_DIR);
-        Path student = family.resolve(BUILT_IN_DEFAULT);
-        if (isModelFolder(student)) {
-            return Optional.of(student);
+        for (Path candidate : List.of(family.resolve(BUILT_IN_DEFAULT), family.resolve("teacher"), family)) {
+            if (isModelFolder(candidate)) {
+                return Optional.of(candidate);
+            }
         }
-        if (isModelFolder(family)) {
-            return Optional.of(family);
-        }
-        if (!Files.isDirectory(family)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> children = Files.list(family)) {
-            List<Path> models = children.filter(ModelLocator::isModelFolder).sorted().toList();
-            return models.stream().findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Optional.empty();
     }
 
     /** A diffusers/Optimum folder has a {@code model_index.json} at its root. */

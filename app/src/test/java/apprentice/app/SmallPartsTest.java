@@ -72,6 +72,22 @@ class SmallPartsTest {
     }
 
     @Test
+    void builtInModelPrefersStudentThenTeacherAndNeverTheOracle() throws Exception {
+        Path family = Files.createDirectories(dir.resolve("home/models/emoji"));
+        assertTrue(ModelLocator.builtIn(dir.resolve("home")).isEmpty());
+        for (String m : new String[] {"oracle", "teacher", "student"}) {
+            Files.createDirectories(family.resolve(m));
+            Files.writeString(family.resolve(m).resolve("model_index.json"), "{}");
+            if (m.equals("oracle")) {
+                assertTrue(ModelLocator.builtIn(dir.resolve("home")).isEmpty(), "the oracle is not a generator");
+            }
+        }
+        assertEquals(family.resolve("student"), ModelLocator.builtIn(dir.resolve("home")).orElseThrow());
+        Files.delete(family.resolve("student/model_index.json"));
+        assertEquals(family.resolve("teacher"), ModelLocator.builtIn(dir.resolve("home")).orElseThrow());
+    }
+
+    @Test
     void outputPathThatIsAFileIsBadInput() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");
         assertThrows(BadInputException.class, () -> new OutputFiles(file).ensureFolder());
