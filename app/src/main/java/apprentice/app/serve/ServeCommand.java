@@ -189,7 +189,11 @@ public final class ServeCommand implements Callable<Integer> {
         Path family = ModelLocator.home().resolve("models/emoji");
         Path teacherDir = teacher != null ? ModelLocator.requireModelFolder(teacher) : builtIn(family.resolve("teacher"), student);
         Path oracleDir = oracle != null ? oracle : builtInOracle(family.resolve("oracle"), student);
-        CalibrationFile cal = calibration == null ? null : readCalibration(calibration);
+        // the built-in family ships its calibration beside its models; used only with the built-in student
+        Path builtInCalibration = family.resolve("calibration.json");
+        boolean defaultCalibration = calibration == null && student == null && Files.isRegularFile(builtInCalibration);
+        CalibrationFile cal = calibration != null ? readCalibration(calibration)
+                : defaultCalibration ? readCalibration(builtInCalibration) : null;
         List<AutoCloseable> open = new ArrayList<>();
         try {
             ModelComponents s = RuntimeChoice.load(studentDir, options);
@@ -214,6 +218,11 @@ public final class ServeCommand implements Callable<Integer> {
                     .withQueue(queue, maxBatch, Duration.ofMillis(batchWindowMs))
                     .withTimeout(Duration.ofSeconds(timeoutSeconds))
                     .withMaxBody(maxBody);
+            if (cal != null && defaultCalibration && (o == null || !calibrationProblems(cal, s, o).isEmpty())) {
+                err.println("warning: ignoring " + builtInCalibration + " (" + (o == null ? "no oracle loaded"
+                        : String.join("; ", calibrationProblems(cal, s, o))) + "): every draft uses the online τ");
+                cal = null;
+            }
             if (cal != null) {
                 checkCalibration(cal, s, o, err);
                 ServeSettings d = settings;
@@ -288,15 +297,28 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** Only the student model and the oracle must match: the other settings decide which drafts the calibration covers. */
+    private static List<String> calibrationProblems(CalibrationFile cal, ModelComponents s, Oracle o) {
+        StudentSettings served = new StudentSettings(s.name(), cal.student().steps(), cal.student().guidanceScale(),
+                cal.student().scheduler(), cal.student().width(), cal.student().height(), cal.student().negativePrompt(), 1, Double.NaN);
+        List<String> problems = new ArrayList<>(cal.differences(served, o.name()));
+        if (cal.student().bestOf() != 1 || cal.student().isEdit() || cal.student().scheduler() != null
+                || !cal.student().negativePrompt().isEmpty()) {
+            problems.add("the calibration was made with best-of " + cal.student().bestOf() + ", scheduler "
+                    + cal.student().schedulerLabel() + ", negative prompt '" + cal.student().negativePrompt() + "'"
+                    + (cal.student().isEdit() ? ", editing" : "") + "; the server draws one text-to-image draft with the model's "
+                    + "scheduler and no negative prompt: calibrate with those settings");
+        }
+        return problems;
+    }
+
     /** A calibration made with another oracle or student means nothing here; other settings only limit where it applies. */
     private static void checkCalibration(CalibrationFile cal, ModelComponents s, Oracle o, PrintWriter err) {
         if (o == null) {
             throw new BadInputException("--calibration needs an oracle to score drafts: give --oracle (the one the calibration used, "
                     + cal.oracle() + ")");
         }
-        StudentSettings served = new StudentSettings(s.name(), cal.student().steps(), cal.student().guidanceScale(), null,
-                cal.student().width(), cal.student().height(), "", 1, Double.NaN);
-        List<String> problems = cal.differences(served, o.name());
+        List<String> problems = calibrationProblems(cal, s, o);
         if (!problems.isEmpty()) {
             throw new BadInputException("the calibration file does not fit this server: " + String.join("; ", problems));
         }

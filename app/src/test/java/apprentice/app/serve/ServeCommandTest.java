@@ -67,6 +67,57 @@ class ServeCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aCalibrationFileSetsTheDefaultsAndGatesMatchingDrafts(@TempDir Path dir) throws Exception {
+        Path student = dir.resolve("student");
+        Path teacher = dir.resolve("teacher");
+        Path oracle = dir.resolve("oracle");
+        SyntheticModelFolder.write(student, SyntheticSpec.tiny());
+        SyntheticModelFolder.write(teacher, SyntheticSpec.tiny().withSeed(99));
+        SyntheticClipFolder.write(oracle, 7);
+        String oracleName;
+        try (var o = apprentice.onnx.oracle.Oracles.open(oracle, apprentice.onnx.runtime.RuntimeOptions.defaults())) {
+            oracleName = o.name();
+        }
+        double[] scores = new double[50];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = -1e6 + i; // every real draft scores above τ: all kept
+        }
+        Path good = dir.resolve("cal.json");
+        new apprentice.core.adaptive.CalibrationFile(apprentice.core.adaptive.StudentSettings.textToImage("student", 2, 1.0, null, 32, 32),
+                oracleName, scores.length, "0".repeat(64), "test", 0, scores, "2026-11-25T00:00:00Z").write(good);
+        Path otherOracle = dir.resolve("other.json");
+        new apprentice.core.adaptive.CalibrationFile(apprentice.core.adaptive.StudentSettings.textToImage("student", 2, 1.0, null, 32, 32),
+                "clip-score:another", scores.length, "0".repeat(64), "test", 0, scores, "2026-11-25T00:00:00Z").write(otherOracle);
+
+        BadInputException wrong = assertThrows(BadInputException.class, () -> command("--model", student.toString(), "--teacher",
+                teacher.toString(), "--oracle", oracle.toString(), "--calibration", otherOracle.toString(), "--port", "0")
+                .launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        assertTrue(wrong.getMessage().contains("oracle"), wrong.getMessage());
+
+        ServeCommand.Running running = command("--model", student.toString(), "--teacher", teacher.toString(), "--oracle",
+                oracle.toString(), "--calibration", good.toString(), "--port", "0", "--threads", "1")
+                .launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            ObjectMapper json = new ObjectMapper();
+            String base = "http://127.0.0.1:" + running.server().port();
+            Map<String, Object> models = json.readValue(client.send(HttpRequest.newBuilder(URI.create(base + "/api/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body(), Map.class);
+            assertEquals(2, ((Map<String, Object>) models.get("defaults")).get("steps"), "the calibration's steps are the default");
+            String body = json.writeValueAsString(Map.of("prompt", "a smiling face", "seed", 3, "width", 32, "height", 32));
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/generate")).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, Object> img = ((List<Map<String, Object>>) json.readValue(r.body().trim(), Map.class).get("images")).get(0);
+            assertEquals("calibrated", img.get("gate"), r.body().substring(0, Math.min(400, r.body().length())));
+            assertEquals("kept", img.get("route"));
+            assertEquals(-1e6 + 0.5 * 49, ((Number) img.get("tau")).doubleValue(), 1e-6, "τ(50) of the calibration's scores");
+        } finally {
+            running.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void badOptionsAreBadInput(@TempDir Path dir) {
         BadInputException port = assertThrows(BadInputException.class,
                 () -> command("--port", "70000").launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
