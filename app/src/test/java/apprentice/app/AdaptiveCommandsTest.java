@@ -140,6 +140,41 @@ class AdaptiveCommandsTest {
     }
 
     @Test
+    void autoModeWithTheVarianceConvention() throws Exception {
+        Path out = dir.resolve("auto");
+        CliRun r = CliRun.in(env, "generate", "--adaptive", "--model", student.toString(), "--teacher", teacher.toString(),
+                "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2", "--refine-variance", "0.7",
+                "--mode", "auto", "--k", "60", "--regenerate-below", "30", "--seed", "9", "-o", out.toString(), "--count", "2",
+                "a fox", "blue heart");
+        assertEquals(0, r.exitCode(), r.toString());
+        double strength = apprentice.core.adaptive.StrengthConvention.strengthForVariance(0.7,
+                apprentice.core.scheduler.TrainSchedule.from(apprentice.core.scheduler.SchedulerConfig.read(
+                        teacher.resolve("scheduler/scheduler_config.json"))));
+        assertTrue(r.err().contains(String.format(java.util.Locale.ROOT, "= diffusers strength %.3f", strength)), r.err());
+        for (Path f : pngs(out)) {
+            Map<String, Object> m = PngMetadata.read(f).json();
+            assertEquals(strength, ((Number) m.get("refine_strength")).doubleValue(), 1e-12);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> a = (Map<String, Object>) m.get("adaptive");
+            String route = (String) a.get("route");
+            assertTrue(List.of("kept", "refined", "regenerated").contains(route));
+            if (route.equals("regenerated")) {
+                assertEquals(2, a.get("teacher_steps_requested"), "regeneration asks for n steps");
+            }
+            if (route.equals("refined")) {
+                assertEquals(TeacherStepsCheck.requested(2, strength), a.get("teacher_steps_requested"));
+            }
+        }
+    }
+
+    /** int(n/σ + 1), computed independently of the production code. */
+    static final class TeacherStepsCheck {
+        static int requested(int n, double sigma) {
+            return (int) Math.floor(n / sigma + 1);
+        }
+    }
+
+    @Test
     void editRecordsPsnrAndRefinesRejectedEdits() throws Exception {
         Path out = dir.resolve("edit");
         Path input = dir.resolve("in.png");
