@@ -193,7 +193,7 @@ function onEvent(type, d) {
       return false;
     case 'done':
       showFinal(d);
-      setStatus('done in ' + fmt(d.timings_ms.total) + ' ms');
+      setStatus('done in ' + Math.round(d.timings_ms.total) + ' ms, ' + d.nfe + ' UNet evaluations');
       addHistory(d);
       return true;
     case 'failed':
