@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JobEngine {
     private static final SecureRandom IDS = new SecureRandom();
-    private static final Duration TEACHER_POLL = Duration.ofMillis(200);
 
     private final ServedModels models;
     private final ServeSettings settings;
     private final Metrics metrics;
     private final Router router;
     private final MicroBatcher<Job> studentLane = new MicroBatcher<>(j -> j.spec.batchKey());
-    private final LinkedBlockingQueue<TeacherWork> teacherLane = new LinkedBlockingQueue<>();
+    private final MicroBatcher<TeacherWork> teacherLane = new MicroBatcher<>(TeacherWork::batchKey);
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
     private final AtomicInteger unfinished = new AtomicInteger();
@@ -57,6 +55,14 @@ final class JobEngine {
 
     /** A rejected draft (or a teacher-only job) waiting for the teacher. */
     private record TeacherWork(Job job, String route, Tensor draft) {
+        /** Refinements with equal settings share a call, as do regenerations; an edit's regeneration runs alone. */
+        Object batchKey() {
+            JobSpec s = job.spec;
+            if (route.equals("refined")) {
+                return List.of("refine", s.teacherSteps(), s.teacherGuidance(), s.refineStrength(), s.width(), s.height());
+            }
+            return s.isEdit() ? null : List.of("regenerate", s.teacherSteps(), s.teacherGuidance(), s.width(), s.height());
+        }
     }
 
     JobEngine(ServedModels models, ServeSettings settings, Metrics metrics, CalibrationFile calibration) {
@@ -336,46 +342,62 @@ final class JobEngine {
 
     private void teacherLoop() {
         while (running) {
-            TeacherWork work;
+            List<TeacherWork> batch;
             try {
-                work = teacherLane.poll(TEACHER_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                // no waiting window: the teacher is the slow lane, so whatever compatible work is queued goes together
+                batch = teacherLane.take(settings.maxBatch(), 0);
             } catch (InterruptedException e) {
                 return;
             }
-            if (work == null || work.job().isFinished()) {
+            List<TeacherWork> live = batch.stream().filter(w -> !w.job().isFinished()).toList();
+            if (live.isEmpty()) {
                 continue;
             }
             try {
-                runTeacher(work);
+                runTeacher(live);
             } catch (GenerationCancelledException e) {
-                // the job ended (cancelled, timed out, shut down) while the teacher ran
+                // every job of the batch ended (cancelled, timed out, shut down) while the teacher ran
             } catch (IllegalArgumentException e) {
-                work.job().fail("invalid_request", e.getMessage());
+                live.forEach(w -> w.job().fail("invalid_request", e.getMessage()));
             } catch (RuntimeException | Error e) {
-                work.job().fail("internal", "the teacher run failed: " + e);
+                live.forEach(w -> w.job().fail("internal", "the teacher run failed: " + e));
             }
         }
     }
 
-    private void runTeacher(TeacherWork work) {
-        Job j = work.job();
-        JobSpec spec = j.spec;
+    private void runTeacher(List<TeacherWork> batch) {
+        metrics.teacherBatch(batch.size());
         long start = System.nanoTime();
-        if (spec.mode() == Mode.TEACHER) {
-            j.stageTime("queue", start - j.acceptedNanos);
-            metrics.stage("queue", start - j.acceptedNanos);
-        } else {
-            j.stageTime("teacher_queue", start - j.routedNanos);
+        CancellationToken token = new CancellationToken();
+        List<Long> seeds = new ArrayList<>();
+        for (TeacherWork w : batch) {
+            Job j = w.job();
+            if (j.spec.mode() == Mode.TEACHER) {
+                j.stageTime("queue", start - j.acceptedNanos);
+                metrics.stage("queue", start - j.acceptedNanos);
+            } else {
+                j.stageTime("teacher_queue", start - j.routedNanos);
+            }
+            j.setStage(Job.State.TEACHER);
+            j.emit("started", Map.of("stage", "teacher", "route", w.route(), "batch_size", batch.size()));
+            seeds.add(j.spec.mode() == Mode.ADAPTIVE ? j.spec.teacherSeed() : j.spec.seed());
         }
-        j.setStage(Job.State.TEACHER);
-        j.emit("started", Map.of("stage", "teacher", "route", work.route()));
-        boolean adaptive = spec.mode() == Mode.ADAPTIVE;
-        long seed = adaptive ? spec.teacherSeed() : spec.seed();
-        GenerationRequest.Builder b = GenerationRequest.builder().prompt(spec.prompt()).negativePrompt(spec.negativePrompt())
-                .seeds(List.of(seed)).guidanceScale(spec.teacherGuidance());
-        if (work.route().equals("refined")) {
-            // the teacher refines the draft as the user sees it: 8-bit pixels, not the float decoder output
-            Tensor pixels = Images.toTensor(Images.toImage(work.draft(), 0), false);
+        for (TeacherWork w : batch) {
+            w.job().addEndListener(() -> {
+                if (batch.stream().allMatch(x -> x.job().isFinished())) {
+                    token.cancel();
+                }
+            });
+        }
+        TeacherWork first = batch.get(0);
+        JobSpec spec = first.job().spec;
+        GenerationRequest.Builder b = GenerationRequest.builder()
+                .prompts(batch.stream().map(w -> w.job().spec.prompt()).toList())
+                .negativePrompts(batch.stream().map(w -> w.job().spec.negativePrompt()).toList())
+                .seeds(seeds).guidanceScale(spec.teacherGuidance());
+        if (first.route().equals("refined")) {
+            // the teacher refines each draft as the user saw it: 8-bit pixels, not the float decoder output
+            Tensor pixels = Tensor.concat(batch.stream().map(w -> Images.toTensor(Images.toImage(w.draft(), 0), false)).toArray(Tensor[]::new));
             b.initImage(pixels).strength(spec.refineStrength()).steps(requestedSteps(spec.teacherSteps(), spec.refineStrength()));
         } else if (spec.isEdit()) {
             b.initImage(spec.initImage()).strength(spec.editStrength()).steps(requestedSteps(spec.teacherSteps(), spec.editStrength()));
@@ -385,19 +407,33 @@ final class JobEngine {
         ProgressListener progress = new ProgressListener() {
             @Override
             public void stepFinished(StepEvent e) {
-                j.emit("teacher_step", step(e));
+                for (TeacherWork w : batch) {
+                    w.job().emit("teacher_step", step(e));
+                }
             }
         };
-        GenerationResult result = models.teacher().run(b.build(), progress, j.token);
+        GenerationResult result = models.teacher().run(b.build(), progress, token);
         long nanos = System.nanoTime() - start;
-        j.stageTime("teacher", nanos);
         metrics.stage("teacher", nanos);
-        if (!adaptive) {
-            metrics.route("teacher");
+        for (int i = 0; i < batch.size(); i++) {
+            TeacherWork w = batch.get(i);
+            Job j = w.job();
+            if (j.isFinished()) {
+                continue;
+            }
+            j.stageTime("teacher", nanos);
+            boolean adaptive = j.spec.mode() == Mode.ADAPTIVE;
+            if (!adaptive) {
+                metrics.route("teacher");
+            }
+            Map<String, Object> meta = metadata(j, adaptive ? w.route() : "teacher", j.decision, j.studentNfe, result.nfe());
+            meta.put("teacher_seed", seeds.get(i));
+            try {
+                j.complete(output(j, result.image(i), meta));
+            } catch (RuntimeException e) {
+                j.fail("internal", "handling the teacher's image failed: " + e);
+            }
         }
-        Map<String, Object> meta = metadata(j, adaptive ? work.route() : "teacher", j.decision, j.studentNfe, result.nfe());
-        meta.put("teacher_seed", seed);
-        j.complete(output(j, result.image(0), meta));
     }
 
     /** diffusers' img2img runs int(N·σ) of N steps; asking for int(n/σ + 1) makes about n of them run (the paper's rule). */
@@ -477,7 +513,8 @@ final class JobEngine {
         running = false;
         studentLane.close();
         studentLane.drain();
-        teacherLane.clear();
+        teacherLane.close();
+        teacherLane.drain();
         for (Thread t : workers) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(10));

@@ -21,6 +21,7 @@ final class Metrics {
     private final Map<String, LongAdder> routes = new ConcurrentHashMap<>();
     private final Map<String, Histogram> stages = new ConcurrentHashMap<>();
     private final Histogram batchSizes = new Histogram(BATCH);
+    private final Histogram teacherBatchSizes = new Histogram(BATCH);
     private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
 
     void request(String route, int status) {
@@ -41,6 +42,10 @@ final class Metrics {
 
     void studentBatch(int size) {
         batchSizes.observe(size);
+    }
+
+    void teacherBatch(int size) {
+        teacherBatchSizes.observe(size);
     }
 
     void queueGauge(String lane, IntSupplier depth) {
@@ -66,6 +71,9 @@ final class Metrics {
         out.append("# HELP apprentice_student_batch_size Requests per student call (micro-batching).\n"
                 + "# TYPE apprentice_student_batch_size histogram\n");
         batchSizes.render(out, "apprentice_student_batch_size", "");
+        out.append("# HELP apprentice_teacher_batch_size Images per teacher call (compatible queued refinements or regenerations).\n"
+                + "# TYPE apprentice_teacher_batch_size histogram\n");
+        teacherBatchSizes.render(out, "apprentice_teacher_batch_size", "");
         return out.toString();
     }
 

@@ -56,6 +56,31 @@ class ServeJobsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void refinementsQueuedBehindTheTeacherShareItsNextCall() throws Exception {
+        try (TestServer t = new TestServer(TestServer.fast(), 1, 150, null)) {
+            String first = submit(t, Map.of("prompt", "bad one", "steps", 1, "teacher_steps", 2, "seed", 1));
+            awaitState(t, first, "teacher");
+            HttpResponse<String> three = t.post("/api/jobs", Map.of("prompt", "bad three", "steps", 1, "teacher_steps", 2, "n", 3,
+                    "seed", 20));
+            List<String> ids = new ArrayList<>(List.of(first));
+            for (Object j : (List<Object>) TestServer.json(three).get("jobs")) {
+                ids.add((String) ((Map<String, Object>) j).get("id"));
+            }
+            for (String id : ids) {
+                List<SseClient.Event> events = SseClient.readAll(t, id);
+                assertEquals("done", events.get(events.size() - 1).type(), SseClient.types(events).toString());
+            }
+            assertEquals(List.of(1, 3), t.teacher.batchSizes, "the three refinements waited together and ran in one call");
+            var batch = t.teacher.requests.get(1);
+            assertEquals(3, batch.initImage().dim(0), "one draft per image");
+            assertEquals(List.of(apprentice.core.adaptive.DerivedSeeds.teacher(20), apprentice.core.adaptive.DerivedSeeds.teacher(21),
+                    apprentice.core.adaptive.DerivedSeeds.teacher(22)), batch.seeds());
+            assertTrue(t.server.metrics().render().contains("apprentice_teacher_batch_size_bucket{le=\"4.0\"} 2"));
+        }
+    }
+
+    @Test
     void teacherOnlyAndStudentOnlyModes() throws Exception {
         try (TestServer t = new TestServer(TestServer.fast(), 0, 0, null)) {
             String teacher = submit(t, Map.of("prompt", "x", "mode", "teacher", "teacher_steps", 3, "seed", 11));
