@@ -15,7 +15,8 @@ import java.util.Arrays;
  * t≈700 (noise variance ≈0.92).
  *
  * <p><b>Strength 0</b> keeps no step: {@link #isEmpty()} is true, there is no latent timestep, and a
- * pipeline must return its input image unchanged (diffusers would fail on the empty schedule).
+ * pipeline runs no denoising step and returns the VAE reconstruction of its input (diffusers would
+ * fail on the empty schedule); see {@code DiffusionPipeline}.
  *
  * @param timesteps the retained timesteps, in iteration order
  * @param initTimestep {@code min(int(n·strength), n)}
@@ -79,7 +80,7 @@ public record Img2ImgTimesteps(double[] timesteps, int initTimestep, int tStart,
         return new Img2ImgTimesteps(scheduler.timesteps(), n, 0, n, 0);
     }
 
-    /** True when strength kept no step: the pipeline must return the input unchanged. */
+    /** True when strength kept no step: the pipeline runs no UNet step and returns the input's VAE reconstruction. */
     public boolean isEmpty() {
         return timesteps.length == 0;
     }
@@ -88,7 +89,7 @@ public record Img2ImgTimesteps(double[] timesteps, int initTimestep, int tStart,
     public double latentTimestep() {
         if (isEmpty()) {
             throw new IllegalStateException("img2img strength kept no denoising step, so there is no latent timestep;"
-                    + " return the input image unchanged (or raise strength)");
+                    + " skip denoising and decode the input latent (or raise strength)");
         }
         return timesteps[0];
     }
