@@ -96,7 +96,7 @@ class Img2ImgTimestepsTest {
         assertEquals(0, r.effectiveSteps());
         assertEquals(10, r.tStart());
         IllegalStateException e = assertThrows(IllegalStateException.class, r::latentTimestep);
-        assertTrue(e.getMessage().contains("unchanged"), e.getMessage());
+        assertTrue(e.getMessage().contains("decode the input latent"), e.getMessage());
     }
 
     @Test
