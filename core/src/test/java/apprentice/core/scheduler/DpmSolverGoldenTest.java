@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -16,37 +14,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class DpmSolverGoldenTest {
-    private static final SchedulerGolden GOLDEN = SchedulerGolden.load("dpmsolver_multistep.json");
-    private static double worst;
+    private static final SigmaGolden<DpmSolverMultistepScheduler> SUITE = new SigmaGolden<>(
+            "dpmsolver_multistep.json", DpmSolverMultistepScheduler::new, DpmSolverMultistepScheduler::sigmas);
+    private static final SchedulerGolden GOLDEN = SUITE.golden;
 
     static Stream<String> caseIds() {
-        return GOLDEN.cases().stream().map(SchedulerGolden.Case::id);
+        return SUITE.caseIds();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("caseIds")
     void matchesDiffusersTrajectory(String id) {
-        record(SigmaGolden.checkCase(GOLDEN, DpmSolverMultistepScheduler::new, DpmSolverMultistepScheduler::sigmas,
-                GOLDEN.caseById(id)));
+        SUITE.checkCase(id);
     }
 
     @Test
     void matchesDiffusersAddNoise() {
-        assertEquals(3, GOLDEN.addNoise().size());
-        for (SchedulerGolden.AddNoiseCase a : GOLDEN.addNoise()) {
-            record(GOLDEN.checkAddNoise(DpmSolverMultistepScheduler::new, a));
-        }
+        SUITE.checkAddNoise(3);
     }
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, DpmSolverMultistepScheduler::new));
+        SUITE.checkImg2Img();
     }
 
     @Test
     void goldenFileCoversTheDocumentedGrid() {
-        assertEquals(17, GOLDEN.cases().size());
-        assertEquals("DPMSolverMultistepScheduler", GOLDEN.schedulerClass());
+        SUITE.checkDocumentedGrid(17, "DPMSolverMultistepScheduler");
     }
 
     @Test
@@ -106,29 +100,15 @@ class DpmSolverGoldenTest {
 
     @Test
     void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
-        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
-        // "linspace", exactly the golden linspace config
-        SchedulerConfig sd = SchedulerConfig.read(Path.of(
-                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
-        GOLDEN.checkCase(c -> Schedulers.create("dpmpp_2m", sd), GOLDEN.caseById("linspace_epsilon_25"));
-        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "DPMSolverMultistepScheduler"));
-        assertEquals(DpmSolverMultistepScheduler.class, Schedulers.create(own).getClass());
+        SUITE.checkSd15ThroughFactory("dpmpp_2m", "linspace_epsilon_25", "DPMSolverMultistepScheduler", DpmSolverMultistepScheduler.class);
     }
 
     @AfterAll
     static void report() {
-        System.out.println("[golden] dpmsolver_multistep.json: max relative error " + worst);
-    }
-
-    private static void record(double e) {
-        synchronized (DpmSolverGoldenTest.class) {
-            worst = Math.max(worst, e);
-        }
+        SUITE.report();
     }
 
     private static DpmSolverMultistepScheduler scheduler(Map<String, Object> extra) {
-        Map<String, Object> m = new HashMap<>(GOLDEN.config("linspace_epsilon").asMap());
-        m.putAll(extra);
-        return new DpmSolverMultistepScheduler(new SchedulerConfig(m));
+        return SUITE.scheduler(extra);
     }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -15,37 +13,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class EulerAncestralGoldenTest {
-    private static final SchedulerGolden GOLDEN = SchedulerGolden.load("euler_ancestral_discrete.json");
-    private static double worst;
+    private static final SigmaGolden<EulerAncestralDiscreteScheduler> SUITE = new SigmaGolden<>(
+            "euler_ancestral_discrete.json", EulerAncestralDiscreteScheduler::new,
+            EulerAncestralDiscreteScheduler::sigmas);
+    private static final SchedulerGolden GOLDEN = SUITE.golden;
 
     static Stream<String> caseIds() {
-        return GOLDEN.cases().stream().map(SchedulerGolden.Case::id);
+        return SUITE.caseIds();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("caseIds")
     void matchesDiffusersTrajectory(String id) {
-        record(SigmaGolden.checkCase(GOLDEN, EulerAncestralDiscreteScheduler::new,
-                EulerAncestralDiscreteScheduler::sigmas, GOLDEN.caseById(id)));
+        SUITE.checkCase(id);
     }
 
     @Test
     void matchesDiffusersAddNoise() {
-        assertEquals(3, GOLDEN.addNoise().size());
-        for (SchedulerGolden.AddNoiseCase a : GOLDEN.addNoise()) {
-            record(GOLDEN.checkAddNoise(EulerAncestralDiscreteScheduler::new, a));
-        }
+        SUITE.checkAddNoise(3);
     }
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, EulerAncestralDiscreteScheduler::new));
+        SUITE.checkImg2Img();
     }
 
     @Test
     void goldenFileCoversTheDocumentedGrid() {
-        assertEquals(18, GOLDEN.cases().size());
-        assertEquals("EulerAncestralDiscreteScheduler", GOLDEN.schedulerClass());
+        SUITE.checkDocumentedGrid(18, "EulerAncestralDiscreteScheduler");
     }
 
     @Test
@@ -80,29 +75,15 @@ class EulerAncestralGoldenTest {
 
     @Test
     void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
-        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
-        // "linspace", exactly the golden linspace config
-        SchedulerConfig sd = SchedulerConfig.read(Path.of(
-                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
-        GOLDEN.checkCase(c -> Schedulers.create("euler_a", sd), GOLDEN.caseById("linspace_epsilon_25"));
-        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "EulerAncestralDiscreteScheduler"));
-        assertEquals(EulerAncestralDiscreteScheduler.class, Schedulers.create(own).getClass());
+        SUITE.checkSd15ThroughFactory("euler_a", "linspace_epsilon_25", "EulerAncestralDiscreteScheduler", EulerAncestralDiscreteScheduler.class);
     }
 
     @AfterAll
     static void report() {
-        System.out.println("[golden] euler_ancestral_discrete.json: max relative error " + worst);
-    }
-
-    private static void record(double e) {
-        synchronized (EulerAncestralGoldenTest.class) {
-            worst = Math.max(worst, e);
-        }
+        SUITE.report();
     }
 
     private static EulerAncestralDiscreteScheduler scheduler(Map<String, Object> extra) {
-        Map<String, Object> m = new HashMap<>(GOLDEN.config("linspace_epsilon").asMap());
-        m.putAll(extra);
-        return new EulerAncestralDiscreteScheduler(new SchedulerConfig(m));
+        return SUITE.scheduler(extra);
     }
 }

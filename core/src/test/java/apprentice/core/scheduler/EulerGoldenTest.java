@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,37 +15,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class EulerGoldenTest {
-    private static final SchedulerGolden GOLDEN = SchedulerGolden.load("euler_discrete.json");
-    private static double worst;
+    private static final SigmaGolden<EulerDiscreteScheduler> SUITE = new SigmaGolden<>(
+            "euler_discrete.json", EulerDiscreteScheduler::new, EulerDiscreteScheduler::sigmas);
+    private static final SchedulerGolden GOLDEN = SUITE.golden;
 
     static Stream<String> caseIds() {
-        return GOLDEN.cases().stream().map(SchedulerGolden.Case::id);
+        return SUITE.caseIds();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("caseIds")
     void matchesDiffusersTrajectory(String id) {
-        record(SigmaGolden.checkCase(GOLDEN, EulerDiscreteScheduler::new, EulerDiscreteScheduler::sigmas,
-                GOLDEN.caseById(id)));
+        SUITE.checkCase(id);
     }
 
     @Test
     void matchesDiffusersAddNoise() {
-        assertEquals(6, GOLDEN.addNoise().size());
-        for (SchedulerGolden.AddNoiseCase a : GOLDEN.addNoise()) {
-            record(GOLDEN.checkAddNoise(EulerDiscreteScheduler::new, a));
-        }
+        SUITE.checkAddNoise(6);
     }
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, EulerDiscreteScheduler::new));
+        SUITE.checkImg2Img();
     }
 
     @Test
     void goldenFileCoversTheDocumentedGrid() {
-        assertEquals(26, GOLDEN.cases().size());
-        assertEquals("EulerDiscreteScheduler", GOLDEN.schedulerClass());
+        SUITE.checkDocumentedGrid(26, "EulerDiscreteScheduler");
     }
 
     @Test
@@ -153,30 +148,17 @@ class EulerGoldenTest {
 
     @Test
     void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
-        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
-        // "linspace", exactly the golden linspace config
-        SchedulerConfig sd = SchedulerConfig.read(Path.of(
-                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
-        GOLDEN.checkCase(c -> Schedulers.create("euler", sd), GOLDEN.caseById("linspace_epsilon_25"));
-        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "EulerDiscreteScheduler"));
-        assertEquals(EulerDiscreteScheduler.class, Schedulers.create(own).getClass());
+        SUITE.checkSd15ThroughFactory("euler", "linspace_epsilon_25", "EulerDiscreteScheduler", EulerDiscreteScheduler.class);
     }
 
     @AfterAll
     static void report() {
-        System.out.println("[golden] euler_discrete.json: max relative error " + worst);
-    }
-
-    private static void record(double e) {
-        synchronized (EulerGoldenTest.class) {
-            worst = Math.max(worst, e);
-        }
+        SUITE.report();
     }
 
     private static EulerDiscreteScheduler scheduler(String spacing, Map<String, Object> extra) {
-        Map<String, Object> m = new HashMap<>(GOLDEN.config("linspace_epsilon").asMap());
-        m.put("timestep_spacing", spacing);
+        Map<String, Object> m = new HashMap<>(Map.of("timestep_spacing", spacing));
         m.putAll(extra);
-        return new EulerDiscreteScheduler(new SchedulerConfig(m));
+        return SUITE.scheduler(m);
     }
 }

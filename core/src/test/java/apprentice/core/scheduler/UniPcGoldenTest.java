@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.core.tensor.Tensor;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,37 +15,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class UniPcGoldenTest {
-    private static final SchedulerGolden GOLDEN = SchedulerGolden.load("unipc_multistep.json");
-    private static double worst;
+    private static final SigmaGolden<UniPcMultistepScheduler> SUITE = new SigmaGolden<>(
+            "unipc_multistep.json", UniPcMultistepScheduler::new, UniPcMultistepScheduler::sigmas);
+    private static final SchedulerGolden GOLDEN = SUITE.golden;
 
     static Stream<String> caseIds() {
-        return GOLDEN.cases().stream().map(SchedulerGolden.Case::id);
+        return SUITE.caseIds();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("caseIds")
     void matchesDiffusersTrajectory(String id) {
-        record(SigmaGolden.checkCase(GOLDEN, UniPcMultistepScheduler::new, UniPcMultistepScheduler::sigmas,
-                GOLDEN.caseById(id)));
+        SUITE.checkCase(id);
     }
 
     @Test
     void matchesDiffusersAddNoise() {
-        assertEquals(3, GOLDEN.addNoise().size());
-        for (SchedulerGolden.AddNoiseCase a : GOLDEN.addNoise()) {
-            record(GOLDEN.checkAddNoise(UniPcMultistepScheduler::new, a));
-        }
+        SUITE.checkAddNoise(3);
     }
 
     @Test
     void matchesDiffusersImg2Img() {
-        record(SigmaGolden.checkImg2Img(GOLDEN, UniPcMultistepScheduler::new));
+        SUITE.checkImg2Img();
     }
 
     @Test
     void goldenFileCoversTheDocumentedGrid() {
-        assertEquals(8, GOLDEN.cases().size());
-        assertEquals("UniPCMultistepScheduler", GOLDEN.schedulerClass());
+        SUITE.checkDocumentedGrid(8, "UniPCMultistepScheduler");
     }
 
     @Test
@@ -80,29 +74,15 @@ class UniPcGoldenTest {
 
     @Test
     void sd15ConfigThroughTheFactoryReproducesDiffusers() throws Exception {
-        // SD 1.5's PNDM config sets no timestep_spacing: switched to this class it runs the class default
-        // "linspace", exactly the golden linspace config
-        SchedulerConfig sd = SchedulerConfig.read(Path.of(
-                getClass().getResource("/scheduler/sd15_scheduler_config.json").toURI()));
-        GOLDEN.checkCase(c -> Schedulers.create("unipc", sd), GOLDEN.caseById("linspace_epsilon_10"));
-        SchedulerConfig own = GOLDEN.config("linspace_epsilon").with(Map.of("_class_name", "UniPCMultistepScheduler"));
-        assertEquals(UniPcMultistepScheduler.class, Schedulers.create(own).getClass());
+        SUITE.checkSd15ThroughFactory("unipc", "linspace_epsilon_10", "UniPCMultistepScheduler", UniPcMultistepScheduler.class);
     }
 
     @AfterAll
     static void report() {
-        System.out.println("[golden] unipc_multistep.json: max relative error " + worst);
-    }
-
-    private static void record(double e) {
-        synchronized (UniPcGoldenTest.class) {
-            worst = Math.max(worst, e);
-        }
+        SUITE.report();
     }
 
     private static UniPcMultistepScheduler scheduler(Map<String, Object> extra) {
-        Map<String, Object> m = new HashMap<>(GOLDEN.config("linspace_epsilon").asMap());
-        m.putAll(extra);
-        return new UniPcMultistepScheduler(new SchedulerConfig(m));
+        return SUITE.scheduler(extra);
     }
 }
