@@ -66,7 +66,8 @@ public final class ApprenticeServer implements AutoCloseable {
             throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "): choose another --port, or stop the program using it", e);
         }
-        http.createContext("/", new HttpApi(engine, models, settings, metrics, token, tuning.syncCommitDelay(), tuning.heartbeat()));
+        http.createContext("/", new HttpApi(engine, models, settings, metrics, token, tuning.syncCommitDelay(), tuning.heartbeat(),
+                http.getAddress().getAddress().isLoopbackAddress()));
         http.setExecutor(httpThreads);
         http.start();
     }

@@ -47,9 +47,10 @@ final class HttpApi implements HttpHandler {
     private final byte[] token;
     private final Duration syncCommitDelay;
     private final Duration heartbeat;
+    private final boolean loopbackOnly;
 
     HttpApi(JobEngine engine, ServedModels models, ServeSettings settings, Metrics metrics, String token,
-            Duration syncCommitDelay, Duration heartbeat) {
+            Duration syncCommitDelay, Duration heartbeat, boolean loopbackOnly) {
         this.engine = engine;
         this.models = models;
         this.settings = settings;
@@ -58,6 +59,7 @@ final class HttpApi implements HttpHandler {
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.syncCommitDelay = syncCommitDelay;
         this.heartbeat = heartbeat;
+        this.loopbackOnly = loopbackOnly;
     }
 
     @Override
@@ -103,6 +105,7 @@ final class HttpApi implements HttpHandler {
             throw new ApiException(404, "not_found", null, "no such route: " + path + " (see GET /api/models, POST /api/generate, "
                     + "POST /api/jobs, POST /v1/images/generations)");
         }
+        checkHostAndOrigin(ex, method);
         if (token != null && !OPEN.contains(path)) {
             checkToken(ex);
         }
@@ -126,6 +129,7 @@ final class HttpApi implements HttpHandler {
             }
             case "/api/generate" -> {
                 allow(method, "POST");
+                requireJson(ex);
                 List<Job> jobs = engine.submit(reader.read(Json.object(body(ex)), null));
                 return respondWhenDone(ex, jobs, false);
             }
@@ -135,6 +139,7 @@ final class HttpApi implements HttpHandler {
             }
             case "/api/jobs" -> {
                 allow(method, "POST");
+                requireJson(ex);
                 List<Job> jobs = engine.submit(reader.read(Json.object(body(ex)), null));
                 List<Map<String, Object>> list = new ArrayList<>();
                 for (Job j : jobs) {
@@ -167,6 +172,7 @@ final class HttpApi implements HttpHandler {
             }
             case "/v1/images/generations" -> {
                 allow(method, "POST");
+                requireJson(ex);
                 Map<String, Object> fields = OpenAiImages.toNative(Json.object(body(ex)));
                 return respondWhenDone(ex, engine.submit(reader.read(fields, null)), true);
             }
@@ -182,6 +188,48 @@ final class HttpApi implements HttpHandler {
         }
         throw new ApiException(405, "method_not_allowed", null, "method " + method + " is not allowed here: use " + allowed)
                 .withHeader("Allow", allowed);
+    }
+
+    /**
+     * Browser-borne attacks on a local service: a loopback-only server answers only requests addressed to a
+     * loopback name (DNS rebinding sends another host name), and a state-changing request from a web page
+     * must come from this server's own origin (a foreign page's form or fetch carries its own Origin).
+     */
+    private void checkHostAndOrigin(HttpExchange ex, String method) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (loopbackOnly && host != null && !isLoopbackName(hostName(host))) {
+            throw new ApiException(403, "forbidden_host", null, "Host '" + host + "' is not a loopback name and this server listens on "
+                    + "loopback only: use http://127.0.0.1 or http://localhost (or start it with --host to serve other names)");
+        }
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin != null && !method.equals("GET") && !method.equals("HEAD") && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
+            throw new ApiException(403, "forbidden_origin", null, "cross-origin request from " + origin + " refused: call the API "
+                    + "from the server's own page or from a non-browser client");
+        }
+    }
+
+    private static String hostName(String hostHeader) {
+        String h = hostHeader.trim();
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 ? h.substring(1, end) : h;
+        }
+        int colon = h.lastIndexOf(':');
+        return colon > 0 ? h.substring(0, colon) : h;
+    }
+
+    private static boolean isLoopbackName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.equals("localhost") || n.endsWith(".localhost") || n.equals("::1") || n.startsWith("127.");
+    }
+
+    /** JSON endpoints take only JSON bodies, so a foreign page cannot post to them without a CORS preflight (never granted). */
+    private static void requireJson(HttpExchange ex) {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", null, "send the body as JSON with 'Content-Type: application/json'"
+                    + (type == null ? "" : " (got '" + type + "')"));
+        }
     }
 
     private void checkToken(HttpExchange ex) {

@@ -115,6 +115,30 @@ class ServeApiTest {
     }
 
     @Test
+    void browserAttacksOnALocalServiceAreRefused() throws Exception {
+        HttpResponse<String> form = t.client.send(t.request("/api/generate").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), "a JSON endpoint takes only application/json");
+        HttpResponse<String> foreign = t.client.send(t.request("/api/jobs").header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"x\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, foreign.statusCode());
+        assertEquals("forbidden_origin", TestServer.error(foreign).get("code"));
+        HttpResponse<String> same = t.client.send(t.request("/api/generate").header("Content-Type", "application/json")
+                .header("Origin", "http://127.0.0.1:" + t.server.port()).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"prompt\": \"x\", \"mode\": \"student\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, same.statusCode(), "the page's own origin is fine");
+        // DNS rebinding: a foreign name resolving to 127.0.0.1 reaches the socket with its own Host header
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", t.server.port())) {
+            s.getOutputStream().write("GET /api/models HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 403"), reply);
+            assertTrue(reply.contains("forbidden_host"), reply);
+        }
+    }
+
+    @Test
     void bodyOverTheLimitIs413() throws Exception {
         HttpResponse<String> r = t.post("/api/generate", Map.of("prompt", "x", "negative_prompt", "y".repeat(70_000)));
         assertEquals(413, r.statusCode());

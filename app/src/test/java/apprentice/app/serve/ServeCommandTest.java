@@ -47,7 +47,7 @@ class ServeCommandTest {
                 String body = json.writeValueAsString(Map.of("prompt", "a smiling face", "mode", mode, "steps", 2, "teacher_steps", 2,
                         "seed", 3, "width", 32, "height", 32));
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), r.body());
                 Map<String, Object> img = ((List<Map<String, Object>>) json.readValue(r.body().trim(), Map.class).get("images")).get(0);
                 String route = (String) img.get("route");
@@ -107,7 +107,7 @@ class ServeCommandTest {
             assertEquals(2, ((Map<String, Object>) models.get("defaults")).get("steps"), "the calibration's steps are the default");
             String body = json.writeValueAsString(Map.of("prompt", "a smiling face", "seed", 3, "width", 32, "height", 32));
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/generate")).timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             Map<String, Object> img = ((List<Map<String, Object>>) json.readValue(r.body().trim(), Map.class).get("images")).get(0);
             assertEquals("calibrated", img.get("gate"), r.body().substring(0, Math.min(400, r.body().length())));
             assertEquals("kept", img.get("route"));

@@ -213,7 +213,7 @@ class ServeJobsTest {
             byte[] body = "{\"prompt\":\"long\",\"mode\":\"student\",\"steps\":200}".getBytes(StandardCharsets.UTF_8);
             try (Socket s = new Socket("127.0.0.1", t.server.port())) {
                 OutputStream out = s.getOutputStream();
-                out.write(("POST /api/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                out.write(("POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
@@ -237,7 +237,7 @@ class ServeJobsTest {
         try (TestServer t = new TestServer(TestServer.fast(), 20, 0, null)) {
             String id = submit(t, Map.of("prompt", "watched", "mode", "student", "steps", 200));
             try (Socket s = new Socket("127.0.0.1", t.server.port())) {
-                s.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 byte[] head = new byte[12];
                 assertEquals("HTTP/1.1 200", new String(head, 0, s.getInputStream().readNBytes(head, 0, 12), StandardCharsets.US_ASCII));
