@@ -20,6 +20,7 @@ public final class ApprenticeServer implements AutoCloseable {
     private final JobEngine engine;
     private final ExecutorService httpThreads;
     private final Metrics metrics = new Metrics();
+    private final int answerSeconds;
     private boolean stopped;
 
     /**
@@ -41,16 +42,19 @@ public final class ApprenticeServer implements AutoCloseable {
      * @param httpThreads threads serving connections (each SSE stream or synchronous request holds one)
      * @param syncCommitDelay how long a synchronous request waits before its answer is committed as 200 with heartbeats
      * @param heartbeat interval of SSE keep-alives and synchronous-answer heartbeats (how fast a gone client is noticed)
+     * @param answerSeconds on stop, how long the listener stays open for the final answers of jobs just ended (the JDK
+     *                      server waits this long even when no exchange is open, so tests use 0)
      */
-    public record Tuning(int httpThreads, Duration syncCommitDelay, Duration heartbeat) {
+    public record Tuning(int httpThreads, Duration syncCommitDelay, Duration heartbeat, int answerSeconds) {
         public static Tuning defaults() {
-            return new Tuning(64, Duration.ofSeconds(2), Duration.ofSeconds(1));
+            return new Tuning(64, Duration.ofSeconds(2), Duration.ofSeconds(1), 1);
         }
     }
 
     private ApprenticeServer(ServedModels models, ServeSettings settings, String host, int port, String token,
                              CalibrationFile calibration, Tuning tuning) throws IOException {
         engine = new JobEngine(models, settings, metrics, calibration);
+        answerSeconds = tuning.answerSeconds();
         AtomicInteger n = new AtomicInteger();
         httpThreads = new ThreadPoolExecutor(tuning.httpThreads(), tuning.httpThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -93,7 +97,7 @@ public final class ApprenticeServer implements AutoCloseable {
         stopped = true;
         int failed = engine.shutdown(grace);
         // a moment for waiting HTTP threads to send the final answers of the jobs just ended
-        http.stop(1);
+        http.stop(answerSeconds);
         httpThreads.shutdown();
         try {
             httpThreads.awaitTermination(5, TimeUnit.SECONDS);

@@ -208,7 +208,7 @@ class ServeJobsTest {
 
     @Test
     void closingASynchronousConnectionCancelsItsJob() throws Exception {
-        ApprenticeServer.Tuning quickCommit = new ApprenticeServer.Tuning(8, Duration.ofMillis(100), Duration.ofMillis(50));
+        ApprenticeServer.Tuning quickCommit = new ApprenticeServer.Tuning(8, Duration.ofMillis(100), Duration.ofMillis(50), 0);
         try (TestServer t = new TestServer(TestServer.fast(), 20, 0, null, quickCommit)) {
             byte[] body = "{\"prompt\":\"long\",\"mode\":\"student\",\"steps\":200}".getBytes(StandardCharsets.UTF_8);
             try (Socket s = new Socket("127.0.0.1", t.server.port())) {

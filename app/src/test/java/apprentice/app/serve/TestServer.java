@@ -25,7 +25,7 @@ final class TestServer implements AutoCloseable {
     final String token;
 
     TestServer(ServeSettings settings, long studentStepMs, long teacherStepMs, String token) throws IOException {
-        this(settings, studentStepMs, teacherStepMs, token, new ApprenticeServer.Tuning(32, Duration.ofSeconds(2), Duration.ofMillis(100)));
+        this(settings, studentStepMs, teacherStepMs, token, new ApprenticeServer.Tuning(32, Duration.ofSeconds(2), Duration.ofMillis(100), 0));
     }
 
     TestServer(ServeSettings settings, long studentStepMs, long teacherStepMs, String token, ApprenticeServer.Tuning tuning)
