@@ -45,8 +45,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     private final boolean eulerAtFinal;
     private final MultistepSchedule.FinalSigma finalSigma;
     private final int lastTimestep;
-    private final StepIndex index = new StepIndex(true);
-    private MultistepSchedule schedule;
+    private final StepIndex index = new StepIndex(NAME, true);
     /** x̂0 of the current and the previous step; swapped after each step to avoid reallocating. */
     private double[] x0Current;
     private double[] x0Previous;
@@ -96,20 +95,20 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     @Override
     public void setTimesteps(int numInferenceSteps) {
         boolean roundKarras = !"squaredcos_cap_v2".equals(config.raw.getString("beta_schedule", "linear"));
-        schedule = MultistepSchedule.build(config, numInferenceSteps, lastTimestep, karras, null, null, roundKarras,
-                finalSigma, false);
-        index.reset();
+        MultistepSchedule schedule = MultistepSchedule.build(config, numInferenceSteps, lastTimestep, karras, null,
+                null, roundKarras, finalSigma, false);
+        index.reset(schedule.timesteps, schedule.sigmas);
         lowerOrderNums = 0;
     }
 
     @Override
     public double[] timesteps() {
-        return schedule().timesteps.clone();
+        return index.timesteps().clone();
     }
 
     /** σ per step plus the final σ (length n+1), as float32 values. */
     public float[] sigmas() {
-        return schedule().sigmas.clone();
+        return index.sigmas().clone();
     }
 
     @Override
@@ -124,21 +123,21 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     @Override
     public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
-        MultistepSchedule s = schedule();
+        float[] sigmas = index.sigmas();
         SampleMath.requireSameShape(modelOutput, sample, NAME);
-        int i = index.current(s.timesteps, timestep);
-        int n = s.timesteps.length;
+        int i = index.current(timestep);
+        int n = index.timesteps().length;
         float[] x = sample.data();
         ensureBuffers(x.length);
 
-        double sigma = s.sigmas[i];
+        double sigma = sigmas[i];
         MultistepPrediction.toX0(config.prediction, modelOutput.data(), x, sigma, x0Current);
 
         boolean lastStep = i == n - 1;
         boolean firstOrderHere = solverOrder == 1 || lowerOrderNums < 1
                 || (lastStep && (eulerAtFinal || (lowerOrderFinal && n < 15) || finalSigma == MultistepSchedule.FinalSigma.ZERO));
 
-        double sigmaNext = s.sigmas[i + 1];
+        double sigmaNext = sigmas[i + 1];
         double alphaNext = MultistepSchedule.alpha(sigmaNext);
         // σ_t/σ_s of the variance-preserving form: (σ'·α')/(σ·α)
         double sampleScale = (sigmaNext * alphaNext) / (sigma * MultistepSchedule.alpha(sigma));
@@ -150,7 +149,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
                 prev[k] = (float) (sampleScale * x[k] - phi * x0Current[k]);
             }
         } else {
-            double h0 = MultistepSchedule.lambda(sigma) - MultistepSchedule.lambda(s.sigmas[i - 1]);
+            double h0 = MultistepSchedule.lambda(sigma) - MultistepSchedule.lambda(sigmas[i - 1]);
             double r0 = h0 / h;
             for (int k = 0; k < x.length; k++) {
                 double d1 = (1.0 / r0) * (x0Current[k] - x0Previous[k]);
@@ -182,26 +181,18 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     /** α_t·x + σ_t·noise (variance-preserving) at {@code timestep}'s σ, or the begin index's after img2img set one. */
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        MultistepSchedule s = schedule();
-        double sigma = s.sigmas[index.forAddNoise(s.timesteps, timestep)];
+        double sigma = index.sigmaForAddNoise(timestep);
         double alpha = MultistepSchedule.alpha(sigma);
         return SampleMath.combine(originalSamples, alpha, noise, sigma * alpha, NAME);
     }
 
     @Override
     public void setBeginIndex(int beginIndex) {
-        index.setBeginIndex(beginIndex, schedule().timesteps.length);
+        index.setBeginIndex(beginIndex);
     }
 
     @Override
     public SchedulerConfig config() {
         return config.raw;
-    }
-
-    private MultistepSchedule schedule() {
-        if (schedule == null) {
-            throw new IllegalStateException(NAME + ": call setTimesteps(n) before sampling");
-        }
-        return schedule;
     }
 }

@@ -26,8 +26,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
     private final Double sigmaMin;
     private final Double sigmaMax;
     private final boolean finalSigmaMin;
-    private final StepIndex index = new StepIndex(false);
-    private EulerFamilySchedule schedule;
+    private final StepIndex index = new StepIndex(NAME, false);
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
         this.config = new SigmaFamilyConfig(config, NAME, DEFAULTS);
@@ -42,80 +41,56 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public void setTimesteps(int numInferenceSteps) {
-        schedule = EulerFamilySchedule.build(config, numInferenceSteps, karras, sigmaMin, sigmaMax, finalSigmaMin);
-        index.reset();
+        EulerFamilySchedule schedule = EulerFamilySchedule.build(config, numInferenceSteps, karras, sigmaMin, sigmaMax,
+                finalSigmaMin);
+        index.reset(schedule.timesteps, schedule.sigmas);
     }
 
     @Override
     public double[] timesteps() {
-        return schedule().timesteps.clone();
+        return index.timesteps().clone();
     }
 
     /** σ per step plus the final σ (length n+1), as float32 values. */
     public float[] sigmas() {
-        return schedule().sigmas.clone();
+        return index.sigmas().clone();
     }
 
     @Override
     public double initNoiseSigma() {
-        return schedule().initNoiseSigma(config.spacing);
+        return EulerFamilySchedule.initNoiseSigma(index.sigmas(), config.spacing);
     }
 
     @Override
     public Tensor scaleModelInput(Tensor sample, double timestep) {
-        EulerFamilySchedule s = schedule();
-        return EulerFamilySchedule.scaleModelInput(sample, s.sigmas[index.current(s.timesteps, timestep)]);
+        return EulerFamilySchedule.scaleModelInput(sample, index.sigmas()[index.current(timestep)]);
     }
 
     @Override
     public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
-        EulerFamilySchedule s = schedule();
+        float[] sigmas = index.sigmas();
         SampleMath.requireSameShape(modelOutput, sample, NAME);
-        int i = index.current(s.timesteps, timestep);
-        double sigma = s.sigmas[i];
-        double dt = s.sigmas[i + 1] - sigma;
-        float[] m = modelOutput.data();
-        float[] x = sample.data();
-        float[] prev = new float[x.length];
-        float[] x0 = new float[x.length];
-        double vScale = -sigma / Math.sqrt(sigma * sigma + 1);
-        double vSample = 1 / (sigma * sigma + 1);
-        for (int k = 0; k < x.length; k++) {
-            double pred = switch (config.prediction) {
-                case EPSILON -> x[k] - sigma * m[k];
-                case V_PREDICTION -> m[k] * vScale + x[k] * vSample;
-                case SAMPLE -> m[k];
-            };
-            double derivative = (x[k] - pred) / sigma;
-            prev[k] = (float) (x[k] + derivative * dt);
-            x0[k] = (float) pred;
-        }
+        int i = index.current(timestep);
+        double sigma = sigmas[i];
+        StepResult result = EulerFamilySchedule.step(config.prediction, modelOutput, sample, sigma,
+                sigmas[i + 1] - sigma, null, 0);
         index.advance();
-        return new StepResult(new Tensor(sample.shape(), prev), new Tensor(sample.shape(), x0));
+        return result;
     }
 
     /** x + σ·noise with σ at {@code timestep} (or at the begin index once img2img set one). */
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        EulerFamilySchedule s = schedule();
-        double sigma = s.sigmas[index.forAddNoise(s.timesteps, timestep)];
-        return SampleMath.combine(originalSamples, 1.0, noise, sigma, NAME);
+        return SampleMath.combine(originalSamples, 1.0, noise, index.sigmaForAddNoise(timestep), NAME);
     }
 
     @Override
     public void setBeginIndex(int beginIndex) {
-        index.setBeginIndex(beginIndex, schedule().timesteps.length);
+        index.setBeginIndex(beginIndex);
     }
 
     @Override
     public SchedulerConfig config() {
         return config.raw;
-    }
-
-    private EulerFamilySchedule schedule() {
-        if (schedule == null) {
-            throw new IllegalStateException(NAME + ": call setTimesteps(n) before sampling");
-        }
-        return schedule;
     }
 }

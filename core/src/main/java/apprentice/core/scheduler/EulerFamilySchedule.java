@@ -4,7 +4,8 @@ import apprentice.core.tensor.Tensor;
 
 /**
  * The schedule the Euler and Euler-ancestral schedulers iterate: float32 (possibly fractional) timesteps and
- * their float32 σ, plus the trailing final σ. Also their shared {@code scale_model_input}.
+ * their float32 σ, plus the trailing final σ. Also the math the two share: {@code init_noise_sigma},
+ * {@code scale_model_input} and the Euler update itself.
  *
  * <p>Unlike DPM-Solver and UniPC, diffusers keeps Euler timesteps as float32 without rounding: "linspace"
  * gives values such as 957.375 and Karras σ give interpolated timesteps, and the model sees them as they are.
@@ -71,7 +72,7 @@ final class EulerFamilySchedule {
      * The factor for unit-variance initial noise: the largest σ, or sqrt(σmax²+1) for "leading" spacing
      * (diffusers' rule, computed in float32 like torch).
      */
-    float initNoiseSigma(TimestepSpacing spacing) {
+    static float initNoiseSigma(float[] sigmas, TimestepSpacing spacing) {
         float max = SigmaSchedule.max(sigmas);
         return spacing == TimestepSpacing.LEADING ? (float) Math.sqrt(max * max + 1f) : max;
     }
@@ -85,5 +86,34 @@ final class EulerFamilySchedule {
             out[i] = in[i] / denom;
         }
         return new Tensor(sample.shape(), out);
+    }
+
+    /**
+     * One Euler step from σ to σ + dt: x̂0 from the model output (k-diffusion's denoiser form), the derivative
+     * d = (x - x̂0)/σ and x' = x + d·dt, plus {@code noiseScale}·z for the ancestral variant.
+     *
+     * @param noise fresh noise z of the sample's size, or null for the deterministic Euler step
+     */
+    static StepResult step(SigmaFamilyConfig.Prediction prediction, Tensor modelOutput, Tensor sample, double sigma,
+            double dt, float[] noise, double noiseScale) {
+        float[] m = modelOutput.data();
+        float[] x = sample.data();
+        float[] prev = new float[x.length];
+        float[] x0 = new float[x.length];
+        double vScale = -sigma / Math.sqrt(sigma * sigma + 1);
+        double vSample = 1 / (sigma * sigma + 1);
+        for (int k = 0; k < x.length; k++) {
+            double pred = switch (prediction) {
+                case EPSILON -> x[k] - sigma * m[k];
+                case V_PREDICTION -> m[k] * vScale + x[k] * vSample;
+                case SAMPLE -> m[k];
+            };
+            double derivative = (x[k] - pred) / sigma;
+            double next = x[k] + derivative * dt;
+            // no "+ 0·z" for plain Euler: it would turn a -0.0 result into +0.0
+            prev[k] = (float) (noise == null ? next : next + noise[k] * noiseScale);
+            x0[k] = (float) pred;
+        }
+        return new StepResult(new Tensor(sample.shape(), prev), new Tensor(sample.shape(), x0));
     }
 }

@@ -49,8 +49,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     private final Double sigmaMin;
     private final Double sigmaMax;
     private final MultistepSchedule.FinalSigma finalSigma;
-    private final StepIndex index = new StepIndex(true);
-    private MultistepSchedule schedule;
+    private final StepIndex index = new StepIndex(NAME, true);
     /** x̂0 of this step, of the previous step, and a spare; rotated each step to avoid reallocating. */
     private double[] x0Now;
     private double[] x0Last;
@@ -97,9 +96,9 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
     @Override
     public void setTimesteps(int numInferenceSteps) {
-        schedule = MultistepSchedule.build(config, numInferenceSteps, config.numTrainTimesteps, karras, sigmaMin,
-                sigmaMax, true, finalSigma, true);
-        index.reset();
+        MultistepSchedule schedule = MultistepSchedule.build(config, numInferenceSteps, config.numTrainTimesteps,
+                karras, sigmaMin, sigmaMax, true, finalSigma, true);
+        index.reset(schedule.timesteps, schedule.sigmas);
         lowerOrderNums = 0;
         lastSample = null;
         spareSample = null;
@@ -108,12 +107,12 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
     @Override
     public double[] timesteps() {
-        return schedule().timesteps.clone();
+        return index.timesteps().clone();
     }
 
     /** σ per step plus the final σ (length n+1), as float32 values. */
     public float[] sigmas() {
-        return schedule().sigmas.clone();
+        return index.sigmas().clone();
     }
 
     @Override
@@ -128,21 +127,21 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
     @Override
     public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
-        MultistepSchedule s = schedule();
+        float[] sigmas = index.sigmas();
         SampleMath.requireSameShape(modelOutput, sample, NAME);
-        int i = index.current(s.timesteps, timestep);
-        int n = s.timesteps.length;
+        int i = index.current(timestep);
+        int n = index.timesteps().length;
         float[] xIn = sample.data();
         ensureBuffers(xIn.length);
 
         // the new x̂0 goes into the spare buffer: the corrector still needs the two previous ones
         double[] x0New = x0Before;
-        MultistepPrediction.toX0(config.prediction, modelOutput.data(), xIn, s.sigmas[i], x0New);
+        MultistepPrediction.toX0(config.prediction, modelOutput.data(), xIn, sigmas[i], x0New);
 
         double[] x = spareSample != null ? spareSample : new double[xIn.length];
         boolean useCorrector = i > 0 && !disableCorrector.contains(i - 1) && lastSample != null;
         if (useCorrector) {
-            correct(s.sigmas, i, x0New, xIn, x);
+            correct(sigmas, i, x0New, xIn, x);
         } else {
             for (int k = 0; k < x.length; k++) {
                 x[k] = xIn[k];
@@ -157,7 +156,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
         lastOrder = order;
         spareSample = lastSample != null ? lastSample : new double[x.length];
         lastSample = x;
-        float[] prev = predict(s.sigmas, i, x, order);
+        float[] prev = predict(sigmas, i, x, order);
         if (lowerOrderNums < solverOrder) {
             lowerOrderNums++;
         }
@@ -251,26 +250,18 @@ public final class UniPcMultistepScheduler implements Scheduler {
     /** α_t·x + σ_t·noise (variance-preserving) at {@code timestep}'s σ, or the begin index's after img2img set one. */
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        MultistepSchedule s = schedule();
-        double sigma = s.sigmas[index.forAddNoise(s.timesteps, timestep)];
+        double sigma = index.sigmaForAddNoise(timestep);
         double alpha = MultistepSchedule.alpha(sigma);
         return SampleMath.combine(originalSamples, alpha, noise, sigma * alpha, NAME);
     }
 
     @Override
     public void setBeginIndex(int beginIndex) {
-        index.setBeginIndex(beginIndex, schedule().timesteps.length);
+        index.setBeginIndex(beginIndex);
     }
 
     @Override
     public SchedulerConfig config() {
         return config.raw;
-    }
-
-    private MultistepSchedule schedule() {
-        if (schedule == null) {
-            throw new IllegalStateException(NAME + ": call setTimesteps(n) before sampling");
-        }
-        return schedule;
     }
 }
