@@ -255,12 +255,15 @@ final class HttpApi implements HttpHandler {
         long limit = settings.maxBodyBytes();
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
+            long announced;
             try {
-                if (Long.parseLong(length.trim()) > limit) {
-                    throw tooLarge(limit);
-                }
+                announced = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length '" + length + "' is not a number");
+            }
+            if (announced > limit) {
+                drainQuietly(ex, limit);
+                throw tooLarge(limit);
             }
         }
         try (InputStream in = ex.getRequestBody()) {
@@ -270,12 +273,33 @@ final class HttpApi implements HttpHandler {
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
                 if (out.size() > limit) {
+                    drainQuietly(ex, limit);
                     throw tooLarge(limit);
                 }
             }
             return out.toByteArray();
         } catch (IOException e) {
             throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and discards a refused body up to a few times the limit. Answering 413 while the client
+     * is still sending makes the connection close under it, and the client then sees a broken pipe
+     * instead of the 413; a body far over the limit is not worth reading, so there we close anyway.
+     */
+    private static void drainQuietly(HttpExchange ex, long limit) {
+        long cap = Math.max(4 * limit, 1 << 20);
+        try {
+            InputStream in = ex.getRequestBody();
+            byte[] buf = new byte[16384];
+            long read = 0;
+            int n;
+            while (read < cap && (n = in.read(buf)) > 0) {
+                read += n;
+            }
+        } catch (IOException ignored) {
+            // the client went away: nothing left to answer
         }
     }
 
