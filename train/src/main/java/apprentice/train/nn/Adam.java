@@ -120,7 +120,7 @@ public final class Adam {
 
     private static void setIfPresent(NDArray a, float[] v) {
         if (v != null && v.length == a.getShape().size()) {
-            a.set(FloatBuffers.wrap(v));
+            FloatBuffers.copyInto(a, v);
         }
     }
 }

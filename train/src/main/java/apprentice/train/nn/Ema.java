@@ -40,7 +40,7 @@ public final class Ema {
         shadow.forEach((k, v) -> {
             float[] x = values.get(prefix + k);
             if (x != null && x.length == v.getShape().size()) {
-                v.set(FloatBuffers.wrap(x));
+                FloatBuffers.copyInto(v, x);
             }
         });
     }

@@ -93,7 +93,7 @@ public final class ParamStore {
         if (values.length != a.getShape().size()) {
             throw new IllegalArgumentException("parameter '" + name + "' has " + a.getShape() + " but " + values.length + " values given");
         }
-        a.set(FloatBuffers.wrap(values));
+        FloatBuffers.copyInto(a, values);
     }
 
     /** Writes name, shape and float32 values of every tensor in the map. */

@@ -1,0 +1,23 @@
+package apprentice.train;
+
+import apprentice.train.data.EmojiDataset;
+import apprentice.train.export.ModelExporter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", description = "Export the trained stages as ONNX model folders (teacher/, student/, oracle/).")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--data") Path data = TrainPaths.dataset();
+    @Option(names = "--stages", description = "folder holding ae/, clip/, teacher/, student/ (default ~/.cache/apprentice/train)")
+    Path stages = TrainPaths.cacheRoot().resolve("train");
+    @Option(names = "--out", description = "output folder (default models/emoji)") Path out = Path.of("models", "emoji");
+    @Option(names = "--no-student", description = "export only the teacher pipeline and the oracle") boolean noStudent;
+
+    @Override
+    public Integer call() throws Exception {
+        new ModelExporter(stages, System.out).export(out, EmojiDataset.load(data), !noStudent);
+        return 0;
+    }
+}

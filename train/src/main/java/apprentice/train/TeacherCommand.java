@@ -1,0 +1,29 @@
+package apprentice.train;
+
+import apprentice.train.data.EmojiDataset;
+import apprentice.train.diffusion.TeacherTrainer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "teacher", description = "Train the teacher latent UNet (eps-prediction, CFG dropout); needs the ae and clip stages.")
+final class TeacherCommand implements Callable<Integer> {
+    @Option(names = "--data") Path data = TrainPaths.dataset();
+    @Option(names = "--dir") Path dir = TrainPaths.stage("teacher");
+    @Option(names = "--ae-dir") Path aeDir = TrainPaths.stage("ae");
+    @Option(names = "--clip-dir") Path clipDir = TrainPaths.stage("clip");
+    @Option(names = "--steps", description = "default ${DEFAULT-VALUE}") long steps = 2000;
+    @Option(names = "--batch", description = "default ${DEFAULT-VALUE}") int batch = 32;
+    @Option(names = "--lr", description = "default ${DEFAULT-VALUE}") float lr = 1e-3f;
+    @Option(names = "--caption-dropout", description = "default ${DEFAULT-VALUE}") float captionDropout = 0.1f;
+    @Option(names = "--seed") long seed = 3;
+    @Option(names = "--checkpoint-seconds") int checkpointSeconds = 180;
+
+    @Override
+    public Integer call() throws Exception {
+        new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
+                new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds), System.out).run();
+        return 0;
+    }
+}

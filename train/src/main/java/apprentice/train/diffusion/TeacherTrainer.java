@@ -1,0 +1,129 @@
+package apprentice.train.diffusion;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import apprentice.train.data.EmojiDataset;
+import apprentice.train.nn.Adam;
+import apprentice.train.nn.Batches;
+import apprentice.train.nn.Checkpoint;
+import apprentice.train.nn.Ema;
+import apprentice.train.nn.ParamStore;
+import apprentice.train.nn.Progress;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * ε-prediction training of the teacher UNet on scaled VAE latents, conditioned on the frozen CLIP
+ * text tower's per-token states, with captions dropped to "" 10% of the time for classifier-free guidance.
+ */
+public final class TeacherTrainer {
+    public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds) {
+    }
+
+    private final EmojiDataset data;
+    private final Path dir;
+    private final Path aeDir;
+    private final Path clipDir;
+    private final Settings s;
+    private final PrintStream log;
+
+    public TeacherTrainer(EmojiDataset data, Path dir, Path aeDir, Path clipDir, Settings s, PrintStream log) {
+        this.data = data;
+        this.dir = dir;
+        this.aeDir = aeDir;
+        this.clipDir = clipDir;
+        this.s = s;
+        this.log = log;
+    }
+
+    public void run() throws IOException {
+        LatentCache latents = LatentCache.load(data, aeDir, aeDir.resolve("latents.bin"), log);
+        NoiseSchedule sched = new NoiseSchedule();
+        try (NDManager root = NDManager.newBaseManager()) {
+            TextConditioner text = new TextConditioner(root, clipDir);
+            ParamStore ps = new ParamStore(root, s.seed());
+            UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim()));
+            Adam adam = new Adam(ps, 0.9f, 0.999f, 0.01f, 1.0f);
+            Ema ema = new Ema(ps);
+            long step = 0;
+            double seconds = 0;
+            Checkpoint.Loaded c = Checkpoint.load(dir);
+            if (c != null) {
+                Checkpoint.restore(c, ps, adam, ema);
+                step = c.step();
+                seconds = c.seconds();
+                log.printf("resuming teacher from step %d%n", step);
+            } else {
+                log.printf("training teacher from scratch: %d parameters%n", ps.count());
+            }
+            int[] train = data.indices(false);
+            Progress progress = new Progress(log, "teacher", s.steps(), step);
+            long lastSave = System.nanoTime();
+            long t0 = System.nanoTime();
+            double base = seconds;
+            while (step < s.steps()) {
+                Random rng = Batches.rng(s.seed(), step);
+                float lr = Progress.cosineLr(s.lr(), step, 100, s.steps());
+                float loss;
+                try (NDManager sub = root.newSubManager()) {
+                    int b = s.batch();
+                    int[] idx = Batches.sample(train, b, rng);
+                    String[] captions = new String[b];
+                    float[] sqrtAb = new float[b];
+                    float[] sqrt1mAb = new float[b];
+                    float[] tVals = new float[b];
+                    for (int i = 0; i < b; i++) {
+                        List<String> caps = data.record(idx[i]).captions();
+                        captions[i] = rng.nextFloat() < s.captionDropout() ? "" : caps.get(rng.nextInt(caps.size()));
+                        int t = rng.nextInt(NoiseSchedule.STEPS);
+                        tVals[i] = t;
+                        sqrtAb[i] = (float) Math.sqrt(sched.alphaCumprod(t));
+                        sqrt1mAb[i] = (float) Math.sqrt(1 - sched.alphaCumprod(t));
+                    }
+                    NDArray z0 = latents.sampleArray(sub, idx, rng);
+                    NDArray noise = sub.create(Batches.gaussian((int) z0.getShape().size(), rng), z0.getShape());
+                    NDArray xt = z0.mul(sub.create(sqrtAb, new Shape(b, 1, 1, 1)))
+                            .add(noise.mul(sub.create(sqrt1mAb, new Shape(b, 1, 1, 1))));
+                    NDArray context = text.encode(sub, captions);
+                    NDArray ts = sub.create(tVals);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray pred = unet.forward(xt, ts, context, null);
+                        NDArray mse = pred.sub(noise).square().mean();
+                        gc.backward(mse);
+                        loss = mse.getFloat();
+                    }
+                    adam.step(lr, sub);
+                    ema.update(Math.min(0.999f, (1f + step) / (10f + step)));
+                }
+                step++;
+                progress.add(loss);
+                if (step % 20 == 0 || step <= 3 || step == s.steps()) {
+                    progress.report(step, lr, null);
+                }
+                seconds = base + (System.nanoTime() - t0) / 1e9;
+                if ((System.nanoTime() - lastSave) / 1e9 > s.checkpointSeconds() || step == s.steps()) {
+                    ObjectNode st = Checkpoint.newState();
+                    st.put("stage", "teacher");
+                    st.put("step", step);
+                    st.put("adamSteps", adam.steps());
+                    st.put("seconds", seconds);
+                    st.put("loss", progress.smoothedLoss());
+                    st.put("parameters", ps.count());
+                    st.put("scalingFactor", latents.scalingFactor);
+                    st.set("settings", new ObjectMapper().valueToTree(s));
+                    Checkpoint.save(dir, Checkpoint.collect(ps, adam, ema), st);
+                    log.printf("checkpoint saved at step %d in %s%n", step, dir);
+                    lastSave = System.nanoTime();
+                }
+            }
+        }
+    }
+}

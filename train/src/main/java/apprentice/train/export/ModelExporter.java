@@ -1,0 +1,263 @@
+package apprentice.train.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import apprentice.onnx.graph.MapWeights;
+import apprentice.onnx.graph.OnnxModelWriter;
+import apprentice.onnx.graph.TextEncoderGraph;
+import apprentice.onnx.graph.UnetConfig;
+import apprentice.onnx.graph.UnetGraph;
+import apprentice.train.ae.AutoencoderConfig;
+import apprentice.train.ae.AutoencoderModel;
+import apprentice.train.clip.CaptionTokens;
+import apprentice.train.clip.ClipConfig;
+import apprentice.train.clip.ClipModel;
+import apprentice.train.data.EmojiDataset;
+import apprentice.train.diffusion.NoiseSchedule;
+import apprentice.train.diffusion.UnetConfigs;
+import apprentice.train.diffusion.UnetModel;
+import apprentice.train.nn.Checkpoint;
+import apprentice.train.nn.ParamStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes the trained stages as diffusers/Optimum ONNX model folders:
+ * {@code teacher/} and {@code student/} (model_index.json, scheduler, tokenizer, text_encoder,
+ * unet, vae_encoder, vae_decoder; the small shared parts are copied so each folder loads on its
+ * own) and {@code oracle/} (Optimum clip layout).
+ */
+public final class ModelExporter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path stages;
+    private final PrintStream log;
+
+    public ModelExporter(Path stages, PrintStream log) {
+        this.stages = stages;
+        this.log = log;
+    }
+
+    public void export(Path out, EmojiDataset data, boolean withStudent) throws IOException {
+        Path aeDir = stages.resolve("ae");
+        Path clipDir = stages.resolve("clip");
+        JsonNode latents = JSON.readTree(aeDir.resolve("latents.json").toFile());
+        float scaling = (float) latents.get("scaling_factor").asDouble();
+        Path tok = clipDir.resolve("tokenizer");
+        CaptionTokens tokens = new CaptionTokens(tok);
+        ClipConfig clipConfig = ClipConfig.emoji(tokens.vocabSize());
+        try (NDManager root = NDManager.newBaseManager()) {
+            ParamStore aePs = new ParamStore(root, 0);
+            AutoencoderModel ae = new AutoencoderModel(aePs, AutoencoderConfig.emoji());
+            Checkpoint.loadWeights(aeDir, aePs, true);
+            ObjectNode aeMetrics = validationPsnr(ae, data, root);
+            JSON.writeValue(aeDir.resolve("metrics.json").toFile(), aeMetrics);
+            log.println("autoencoder validation: " + aeMetrics);
+
+            ParamStore clipPs = new ParamStore(root, 0);
+            new ClipModel(clipPs, clipConfig);
+            Checkpoint.loadWeights(clipDir, clipPs, false);
+            float ls = clipPs.values("logit_scale")[0];
+            clipPs.set("logit_scale", new float[] {(float) Math.min(ls, Math.log(100))});
+
+            for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {
+                Path dir = out.resolve(kind);
+                writePipelineCommon(dir, aePs, clipPs, clipConfig, tok, scaling, kind);
+                UnetConfig uc = kind.equals("teacher") ? UnetConfigs.teacher(clipConfig.text().dim())
+                        : UnetConfigs.student(clipConfig.text().dim());
+                ParamStore unetPs = new ParamStore(root, 0);
+                new UnetModel(unetPs, uc);
+                Checkpoint.loadWeights(stages.resolve(kind), unetPs, true);
+                MapWeights w = Weights.of(unetPs, null);
+                save(UnetGraph.build(uc, w), dir.resolve("unet/model.onnx"));
+                Weights.requireAllUsed(w, kind + " unet");
+                JSON.writeValue(dir.resolve("unet/config.json").toFile(), unetConfigJson(uc));
+                log.printf("%s: %d UNet parameters → %s%n", kind, unetPs.count(), dir);
+            }
+            Path oracle = out.resolve("oracle");
+            MapWeights ow = Weights.of(clipPs, null);
+            save(OracleGraph.build(clipConfig, ow), oracle.resolve("model.onnx"));
+            Weights.requireAllUsed(ow, "oracle");
+            copyTokenizer(tok, oracle);
+            ObjectNode pre = JSON.createObjectNode();
+            pre.put("image_processor_type", "CLIPImageProcessor");
+            pre.put("do_resize", true);
+            pre.putObject("size").put("shortest_edge", data.size());
+            pre.put("do_center_crop", true);
+            pre.putObject("crop_size").put("height", data.size()).put("width", data.size());
+            pre.put("do_rescale", true);
+            pre.put("rescale_factor", 1.0 / 255);
+            pre.put("do_normalize", true);
+            pre.putArray("image_mean").add(0.5).add(0.5).add(0.5);
+            pre.putArray("image_std").add(0.5).add(0.5).add(0.5);
+            JSON.writeValue(oracle.resolve("preprocessor_config.json").toFile(), pre);
+            ObjectNode oc = JSON.createObjectNode();
+            oc.put("model_type", "clip");
+            oc.put("projection_dim", clipConfig.projectionDim());
+            oc.putObject("text_config").put("hidden_size", clipConfig.text().dim()).put("num_hidden_layers", clipConfig.text().layers())
+                    .put("num_attention_heads", clipConfig.text().heads()).put("intermediate_size", clipConfig.text().mlpDim())
+                    .put("max_position_embeddings", 77).put("vocab_size", tokens.vocabSize()).put("hidden_act", "gelu");
+            oc.putObject("vision_config").put("image_size", data.size()).put("architecture", "pixel-unshuffle(4) conv tower")
+                    .put("hidden_size", clipConfig.imageChannels());
+            JSON.writeValue(oracle.resolve("config.json").toFile(), oc);
+            log.printf("oracle: %d parameters → %s%n", clipPs.count(), oracle);
+        }
+    }
+
+    private void writePipelineCommon(Path dir, ParamStore aePs, ParamStore clipPs, ClipConfig cc, Path tok, float scaling,
+            String kind) throws IOException {
+        AutoencoderConfig ac = AutoencoderConfig.emoji();
+        MapWeights enc = Weights.of(aePs, "encoder.");
+        save(AutoencoderGraphs.encoder(ac, enc), dir.resolve("vae_encoder/model.onnx"));
+        Weights.requireAllUsed(enc, "vae encoder");
+        MapWeights dec = Weights.of(aePs, "decoder.");
+        save(AutoencoderGraphs.decoder(ac, dec), dir.resolve("vae_decoder/model.onnx"));
+        Weights.requireAllUsed(dec, "vae decoder");
+        for (String part : new String[] {"vae_encoder", "vae_decoder"}) {
+            ObjectNode vc = JSON.createObjectNode();
+            vc.put("_class_name", "AutoencoderKL");
+            vc.put("scaling_factor", scaling);
+            vc.put("latent_channels", ac.latentChannels());
+            vc.put("in_channels", 3);
+            vc.put("out_channels", 3);
+            vc.put("sample_size", 64);
+            // three entries: the loader reads the down-sampling factor as 2^(levels-1) = 4
+            vc.putArray("block_out_channels").add(ac.base()).add(ac.base()).add(ac.mid());
+            vc.put("norm_num_groups", ac.groups());
+            vc.put("architecture", "emoji VAE: pixel-unshuffle(2), 32x32 and 16x16 levels (see MODEL_CARD.md)");
+            JSON.writeValue(dir.resolve(part + "/config.json").toFile(), vc);
+        }
+        MapWeights tw = Weights.of(clipPs, "text_model.");
+        save(TextEncoderGraph.build(cc.text(), tw), dir.resolve("text_encoder/model.onnx"));
+        Weights.requireAllUsed(tw, "text encoder");
+        ObjectNode tc = JSON.createObjectNode();
+        tc.put("model_type", "clip_text_model");
+        tc.put("hidden_size", cc.text().dim());
+        tc.put("num_hidden_layers", cc.text().layers());
+        tc.put("num_attention_heads", cc.text().heads());
+        tc.put("intermediate_size", cc.text().mlpDim());
+        tc.put("max_position_embeddings", 77);
+        tc.put("vocab_size", cc.text().vocabSize());
+        tc.put("hidden_act", "gelu");
+        JSON.writeValue(dir.resolve("text_encoder/config.json").toFile(), tc);
+        copyTokenizer(tok, dir.resolve("tokenizer"));
+        Files.createDirectories(dir.resolve("scheduler"));
+        JSON.writeValue(dir.resolve("scheduler/scheduler_config.json").toFile(), schedulerConfig(kind));
+        ObjectNode index = JSON.createObjectNode();
+        index.put("_class_name", kind.equals("teacher") ? "OnnxStableDiffusionPipeline" : "LatentConsistencyModelPipeline");
+        index.put("_diffusers_version", "0.30.0");
+        index.putArray("scheduler").add("diffusers").add(kind.equals("teacher") ? "DDIMScheduler" : "LCMScheduler");
+        index.putArray("text_encoder").add("diffusers").add("OnnxRuntimeModel");
+        index.putArray("tokenizer").add("transformers").add("CLIPTokenizer");
+        index.putArray("unet").add("diffusers").add("OnnxRuntimeModel");
+        index.putArray("vae_encoder").add("diffusers").add("OnnxRuntimeModel");
+        index.putArray("vae_decoder").add("diffusers").add("OnnxRuntimeModel");
+        JSON.writeValue(dir.resolve("model_index.json").toFile(), index);
+    }
+
+    static ObjectNode schedulerConfig(String kind) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("_class_name", kind.equals("teacher") ? "DDIMScheduler" : "LCMScheduler");
+        s.put("num_train_timesteps", NoiseSchedule.STEPS);
+        s.put("beta_start", NoiseSchedule.BETA_START);
+        s.put("beta_end", NoiseSchedule.BETA_END);
+        s.put("beta_schedule", "scaled_linear");
+        s.put("prediction_type", "epsilon");
+        s.put("clip_sample", false);
+        s.put("steps_offset", 1);
+        s.put("timestep_spacing", "leading");
+        if (kind.equals("teacher")) {
+            s.put("set_alpha_to_one", false);
+        } else {
+            s.put("set_alpha_to_one", true);
+            s.put("original_inference_steps", 50);
+            s.put("timestep_scaling", 10.0);
+        }
+        return s;
+    }
+
+    static ObjectNode unetConfigJson(UnetConfig uc) {
+        ObjectNode u = JSON.createObjectNode();
+        u.put("_class_name", "UNet2DConditionModel");
+        u.put("sample_size", uc.sampleSize());
+        u.put("in_channels", uc.inChannels());
+        u.put("out_channels", uc.outChannels());
+        ArrayNode boc = u.putArray("block_out_channels");
+        for (int c : uc.blockChannels()) {
+            boc.add(c);
+        }
+        u.put("layers_per_block", uc.layersPerBlock());
+        u.put("cross_attention_dim", uc.crossAttentionDim());
+        u.put("attention_head_dim", uc.blockChannels()[uc.blockChannels().length - 1] / uc.heads());
+        u.put("norm_num_groups", uc.normGroups());
+        u.put("use_linear_projection", true);
+        u.put("flip_sin_to_cos", true);
+        u.put("freq_shift", 0);
+        if (uc.timestepCondDim() > 0) {
+            u.put("time_cond_proj_dim", uc.timestepCondDim());
+        } else {
+            u.putNull("time_cond_proj_dim");
+        }
+        return u;
+    }
+
+    private static void copyTokenizer(Path tok, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(tok.resolve("vocab.json"), dir.resolve("vocab.json"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tok.resolve("merges.txt"), dir.resolve("merges.txt"), StandardCopyOption.REPLACE_EXISTING);
+        ObjectNode tc = JSON.createObjectNode();
+        tc.put("tokenizer_class", "CLIPTokenizer");
+        tc.put("model_max_length", 77);
+        tc.put("bos_token", "<|startoftext|>");
+        tc.put("eos_token", "<|endoftext|>");
+        tc.put("pad_token", "<|endoftext|>");
+        tc.put("unk_token", "<|endoftext|>");
+        JSON.writeValue(dir.resolve("tokenizer_config.json").toFile(), tc);
+    }
+
+    private static void save(ModelProto model, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        OnnxModelWriter.save(model, file);
+    }
+
+    /** Mean per-image PSNR (and PSNR of the pooled MSE) of validation images through encode(mean) → decode. */
+    static ObjectNode validationPsnr(AutoencoderModel ae, EmojiDataset data, NDManager root) {
+        int[] val = data.indices(true);
+        int size = data.size();
+        int pixels = 3 * size * size;
+        double psnrSum = 0;
+        double mseSum = 0;
+        for (int start = 0; start < val.length; start += 64) {
+            int n = Math.min(64, val.length - start);
+            try (NDManager sub = root.newSubManager()) {
+                float[] x = new float[n * pixels];
+                for (int i = 0; i < n; i++) {
+                    data.imageChw(val[start + i], x, i * pixels);
+                }
+                NDArray img = sub.create(x, new Shape(n, 3, size, size));
+                NDArray recon = ae.decode(ae.meanLogvar(ae.encode(img)).get(0)).clip(-1f, 1f);
+                float[] mse = recon.sub(img).square().reshape(n, -1).mean(new int[] {1}).toFloatArray();
+                for (float m : mse) {
+                    // images in [-1, 1]: MSE on [0, 1] is a quarter of it
+                    psnrSum += 10 * Math.log10(1.0 / (m / 4.0));
+                    mseSum += m / 4.0;
+                }
+            }
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("validationImages", val.length);
+        o.put("meanPsnrDb", psnrSum / val.length);
+        o.put("pooledPsnrDb", 10 * Math.log10(1.0 / (mseSum / val.length)));
+        return o;
+    }
+}
