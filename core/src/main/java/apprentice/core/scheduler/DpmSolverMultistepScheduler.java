@@ -137,19 +137,17 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         boolean firstOrderHere = solverOrder == 1 || lowerOrderNums < 1
                 || (lastStep && (eulerAtFinal || (lowerOrderFinal && n < 15) || finalSigma == MultistepSchedule.FinalSigma.ZERO));
 
-        double sigmaNext = sigmas[i + 1];
-        double alphaNext = MultistepSchedule.alpha(sigmaNext);
-        // σ_t/σ_s of the variance-preserving form: (σ'·α')/(σ·α)
-        double sampleScale = (sigmaNext * alphaNext) / (sigma * MultistepSchedule.alpha(sigma));
-        double h = MultistepSchedule.lambda(sigmaNext) - MultistepSchedule.lambda(sigma);
-        double phi = alphaNext * (Math.exp(-h) - 1.0);
+        MultistepSchedule.Interval step = MultistepSchedule.Interval.between(sigma, sigmas[i + 1]);
+        double sampleScale = step.sampleScale();
+        double h = step.h();
+        double phi = step.alphaT() * (Math.exp(-h) - 1.0);
         float[] prev = new float[x.length];
         if (firstOrderHere) {
             for (int k = 0; k < x.length; k++) {
                 prev[k] = (float) (sampleScale * x[k] - phi * x0Current[k]);
             }
         } else {
-            double h0 = MultistepSchedule.lambda(sigma) - MultistepSchedule.lambda(sigmas[i - 1]);
+            double h0 = step.lambdaS() - MultistepSchedule.lambda(sigmas[i - 1]);
             double r0 = h0 / h;
             for (int k = 0; k < x.length; k++) {
                 double d1 = (1.0 / r0) * (x0Current[k] - x0Previous[k]);

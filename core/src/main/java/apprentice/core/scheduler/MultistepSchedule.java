@@ -95,4 +95,22 @@ final class MultistepSchedule {
         double a = alpha(sigma);
         return Math.log(a) - Math.log(sigma * a);
     }
+
+    /**
+     * What every data-prediction update from σ_s to σ_t (DPM-Solver++'s step, UniPC's predictor and corrector)
+     * starts from, in the variance-preserving form.
+     *
+     * @param alphaT α at the target σ
+     * @param sampleScale σ_t'/σ_s' = (σ_t·α_t)/(σ_s·α_s), the factor on the current sample
+     * @param lambdaS λ at the source σ
+     * @param h the step in λ, λ_t - λ_s
+     */
+    record Interval(double alphaT, double sampleScale, double lambdaS, double h) {
+        static Interval between(double sigmaS, double sigmaT) {
+            double alphaT = alpha(sigmaT);
+            double lambdaS = lambda(sigmaS);
+            return new Interval(alphaT, (sigmaT * alphaT) / (sigmaS * alpha(sigmaS)), lambdaS,
+                    lambda(sigmaT) - lambdaS);
+        }
+    }
 }

@@ -166,18 +166,16 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
     /** UniP: from x at σ_i to σ_{i+1}, using x̂0 of this step and (order 2) of the previous one. */
     private float[] predict(float[] sigmas, int i, double[] x, int order) {
-        double sigmaT = sigmas[i + 1];
-        double sigmaS0 = sigmas[i];
-        double alphaT = MultistepSchedule.alpha(sigmaT);
-        double sampleScale = (sigmaT * alphaT) / (sigmaS0 * MultistepSchedule.alpha(sigmaS0));
-        double lambdaS0 = MultistepSchedule.lambda(sigmaS0);
-        double h = MultistepSchedule.lambda(sigmaT) - lambdaS0;
+        MultistepSchedule.Interval step = MultistepSchedule.Interval.between(sigmas[i], sigmas[i + 1]);
+        double alphaT = step.alphaT();
+        double sampleScale = step.sampleScale();
+        double h = step.h();
         double hh = -h;
         double hPhi1 = Math.expm1(hh);
         double bH = bh2 ? Math.expm1(hh) : hh;
         float[] out = new float[x.length];
         if (order == 2) {
-            double rk = (MultistepSchedule.lambda(sigmas[i - 1]) - lambdaS0) / h;
+            double rk = (MultistepSchedule.lambda(sigmas[i - 1]) - step.lambdaS()) / h;
             // rhos_p = 0.5 for order 2
             for (int k = 0; k < x.length; k++) {
                 double d1 = (x0Last[k] - x0Now[k]) / rk;
@@ -197,12 +195,10 @@ public final class UniPcMultistepScheduler implements Scheduler {
      */
     private void correct(float[] sigmas, int i, double[] x0New, float[] predicted, double[] out) {
         int order = lastOrder;
-        double sigmaT = sigmas[i];
-        double sigmaS0 = sigmas[i - 1];
-        double alphaT = MultistepSchedule.alpha(sigmaT);
-        double sampleScale = (sigmaT * alphaT) / (sigmaS0 * MultistepSchedule.alpha(sigmaS0));
-        double lambdaS0 = MultistepSchedule.lambda(sigmaS0);
-        double h = MultistepSchedule.lambda(sigmaT) - lambdaS0;
+        MultistepSchedule.Interval step = MultistepSchedule.Interval.between(sigmas[i - 1], sigmas[i]);
+        double alphaT = step.alphaT();
+        double sampleScale = step.sampleScale();
+        double h = step.h();
         double hh = -h;
         double hPhi1 = Math.expm1(hh);
         double bH = bh2 ? Math.expm1(hh) : hh;
@@ -222,7 +218,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
                 out[k] = base - alphaT * bH * (rho * (x0New[k] - m0[k]));
             }
         } else {
-            double rk = (MultistepSchedule.lambda(sigmas[i - 2]) - lambdaS0) / h;
+            double rk = (MultistepSchedule.lambda(sigmas[i - 2]) - step.lambdaS()) / h;
             // solve [[1, 1], [rk, 1]]·ρ = b
             double rho0 = (b[0] - b[1]) / (1 - rk);
             double rho1 = b[0] - rho0;
