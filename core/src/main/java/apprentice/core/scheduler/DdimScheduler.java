@@ -108,9 +108,7 @@ public final class DdimScheduler implements Scheduler {
         double alphaPrev = alphaBars.atOrFinal(prevT);
         float[] x = sample.data();
         float[] out = modelOutput.data();
-        if (out.length != x.length) {
-            throw new IllegalArgumentException("model output has " + out.length + " values but the sample has " + x.length);
-        }
+        DiscreteTimesteps.requireSameSize(out, x);
         double[] x0 = prediction.x0(out, x, alphaProd);
         double[] eps = prediction.epsilon(out, x, alphaProd);
         prediction.limit(x0, sample.dim(0));
@@ -141,8 +139,7 @@ public final class DdimScheduler implements Scheduler {
 
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        int t = DiscreteTimesteps.index(timestep, alphaBars.numTrainTimesteps());
-        return DiscreteTimesteps.addNoise(originalSamples, noise, alphaBars.at(t));
+        return DiscreteTimesteps.addNoise(alphaBars, originalSamples, noise, timestep);
     }
 
     @Override

@@ -16,8 +16,20 @@ final class DiscreteTimesteps {
         return (int) timestep;
     }
 
-    /** diffusers' DDPM-style {@code add_noise}: sqrt(ᾱ_t)·x0 + sqrt(1-ᾱ_t)·noise. */
-    static Tensor addNoise(Tensor original, Tensor noise, double alphaProd) {
+    /** Rejects a model output whose size is not the sample's (both schedulers' {@code step} check). */
+    static void requireSameSize(float[] modelOutput, float[] sample) {
+        if (modelOutput.length != sample.length) {
+            throw new IllegalArgumentException("model output has " + modelOutput.length
+                    + " values but the sample has " + sample.length);
+        }
+    }
+
+    /**
+     * diffusers' DDPM-style {@code add_noise} at a whole training {@code timestep}:
+     * sqrt(ᾱ_t)·x0 + sqrt(1-ᾱ_t)·noise.
+     */
+    static Tensor addNoise(AlphaBarSchedule alphaBars, Tensor original, Tensor noise, double timestep) {
+        double alphaProd = alphaBars.at(index(timestep, alphaBars.numTrainTimesteps()));
         float[] x = original.data();
         float[] z = noise.data();
         if (x.length != z.length) {

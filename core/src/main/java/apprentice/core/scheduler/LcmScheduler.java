@@ -158,9 +158,7 @@ public final class LcmScheduler implements Scheduler {
 
         float[] x = sample.data();
         float[] out = modelOutput.data();
-        if (out.length != x.length) {
-            throw new IllegalArgumentException("model output has " + out.length + " values but the sample has " + x.length);
-        }
+        DiscreteTimesteps.requireSameSize(out, x);
         double[] x0 = prediction.x0(out, x, alphaProd);
         prediction.limit(x0, sample.dim(0));
 
@@ -193,8 +191,7 @@ public final class LcmScheduler implements Scheduler {
 
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        int t = DiscreteTimesteps.index(timestep, alphaBars.numTrainTimesteps());
-        return DiscreteTimesteps.addNoise(originalSamples, noise, alphaBars.at(t));
+        return DiscreteTimesteps.addNoise(alphaBars, originalSamples, noise, timestep);
     }
 
     @Override
