@@ -90,16 +90,6 @@ public final class DdimScheduler implements Scheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public Tensor scaleModelInput(Tensor sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
         requireTimesteps();
         int t = DiscreteTimesteps.index(timestep, alphaBars.numTrainTimesteps());

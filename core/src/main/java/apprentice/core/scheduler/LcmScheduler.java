@@ -122,16 +122,6 @@ public final class LcmScheduler implements Scheduler {
         return out;
     }
 
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public Tensor scaleModelInput(Tensor sample, double timestep) {
-        return sample;
-    }
-
     /** img2img: the first {@code step} call is at {@code timesteps()[beginIndex]}. */
     @Override
     public void setBeginIndex(int beginIndex) {

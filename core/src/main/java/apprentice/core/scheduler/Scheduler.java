@@ -19,16 +19,26 @@ public interface Scheduler {
     /** The timesteps to iterate, in order, after {@link #setTimesteps}. */
     double[] timesteps();
 
-    /** The factor applied to unit-variance initial noise. */
-    double initNoiseSigma();
+    /**
+     * The factor applied to unit-variance initial noise: 1 for the variance-preserving schedulers (DDIM, LCM,
+     * DPM-Solver++, UniPC); the Euler family, which works in σ, overrides it.
+     */
+    default double initNoiseSigma() {
+        return 1.0;
+    }
 
     /** diffusers' {@code order} (1 for every scheduler here). */
     default int order() {
         return 1;
     }
 
-    /** diffusers' {@code scale_model_input}; identity for DDIM, DPM, UniPC and LCM. */
-    Tensor scaleModelInput(Tensor sample, double timestep);
+    /**
+     * diffusers' {@code scale_model_input}: identity for DDIM, DPM, UniPC and LCM; the Euler family, which
+     * works in σ, overrides it.
+     */
+    default Tensor scaleModelInput(Tensor sample, double timestep) {
+        return sample;
+    }
 
     /**
      * One denoising step from {@code timestep}.

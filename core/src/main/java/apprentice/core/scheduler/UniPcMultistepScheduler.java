@@ -116,16 +116,6 @@ public final class UniPcMultistepScheduler implements Scheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public Tensor scaleModelInput(Tensor sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepResult step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
         float[] sigmas = index.sigmas();
         SampleMath.requireSameShape(modelOutput, sample, NAME);
