@@ -1,5 +1,7 @@
 package apprentice.core.scheduler;
 
+import apprentice.core.tensor.Tensor;
+
 /**
  * The schedule of the multistep solvers (DPM-Solver++ and UniPC): integer timesteps and their σ, built as
  * diffusers builds them. Spacings work on n+1 points and drop the last ("linspace", "leading"), so that the
@@ -88,6 +90,12 @@ final class MultistepSchedule {
     /** α_t = 1/sqrt(σ²+1): the signal scale of the variance-preserving form x = α_t·x0 + σ_t·ε. */
     static double alpha(double sigma) {
         return 1 / Math.sqrt(sigma * sigma + 1);
+    }
+
+    /** {@code add_noise} of the variance-preserving form: α_t·x + σ_t·noise at σ, with σ_t = σ·α_t. */
+    static Tensor addNoise(Tensor original, Tensor noise, double sigma, String scheduler) {
+        double alpha = alpha(sigma);
+        return SampleMath.combine(original, alpha, noise, sigma * alpha, scheduler);
     }
 
     /** λ = log α_t - log σ_t (half the log-SNR); +∞ at σ = 0. */

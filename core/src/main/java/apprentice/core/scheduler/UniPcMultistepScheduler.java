@@ -236,9 +236,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     /** α_t·x + σ_t·noise (variance-preserving) at {@code timestep}'s σ, or the begin index's after img2img set one. */
     @Override
     public Tensor addNoise(Tensor originalSamples, Tensor noise, double timestep) {
-        double sigma = index.sigmaForAddNoise(timestep);
-        double alpha = MultistepSchedule.alpha(sigma);
-        return SampleMath.combine(originalSamples, alpha, noise, sigma * alpha, NAME);
+        return MultistepSchedule.addNoise(originalSamples, noise, index.sigmaForAddNoise(timestep), NAME);
     }
 
     @Override
