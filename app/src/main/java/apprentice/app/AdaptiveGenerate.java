@@ -19,11 +19,7 @@ final class AdaptiveGenerate {
             throw new BadInputException("--latents is not supported with adaptive generation (every draft's noise comes from its"
                     + " seed): use --no-adaptive");
         }
-        if (g.size != null && g.size.separate != null && (g.size.separate.width == null) != (g.size.separate.height == null)) {
-            throw new BadInputException("only one of --width and --height given: give both, or --size WxH");
-        }
-        ImageSize size = g.size == null ? null : g.size.both != null ? g.size.both
-                : new ImageSize(g.size.separate.width, g.size.separate.height);
+        ImageSize size = g.size == null ? null : g.size.explicit(); // GenerateCommand.checkRanges ran first
         List<String> perImage = new ArrayList<>();
         for (String t : texts) {
             for (int c = 0; c < g.count; c++) {
@@ -31,7 +27,7 @@ final class AdaptiveGenerate {
             }
         }
         var err = g.spec.commandLine().getErr();
-        Path folder = g.model != null ? ModelLocator.requireModelFolder(g.model) : g.main.defaultModel(err);
+        Path folder = g.main.modelFolder(g.model, err);
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, g.negativePrompt, folder, g.model == null, g.scheduler,
                 g.steps, g.guidance, size, g.output, g.reproducible, null, null, Double.NaN);
         return AdaptiveRunner.run(g.main.env(), g.adaptive, g.runtime.options(), in, g.spec.commandLine().getOut(), err,

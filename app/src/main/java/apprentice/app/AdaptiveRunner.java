@@ -78,7 +78,7 @@ final class AdaptiveRunner {
              Oracle oracle = openOracle(oracleFolder, options)) {
             int factor = student.vae().downscaleFactor();
             ImageSize size = resolveSize(in, student, factor);
-            int steps = in.steps() != null ? in.steps() : defaultSteps(in.scheduler(), student);
+            int steps = in.steps() != null ? in.steps() : GenerateCommand.defaultSteps(in.scheduler(), student);
             StudentSettings ss = new StudentSettings(student.name(), steps, in.guidance(), in.scheduler(), size.width(), size.height(),
                     in.negativePrompt(), a.bestOf, in.editImage() == null ? Double.NaN : in.editStrength());
             double refine = a.refineStrength != null ? a.refineStrength : AdaptiveOptions.DEFAULT_REFINE_STRENGTH;
@@ -91,15 +91,7 @@ final class AdaptiveRunner {
             TeacherSettings ts = new TeacherSettings(teacher.name(), a.teacherSteps, a.teacherGuidance, a.teacherScheduler,
                     refine, in.negativePrompt());
             Gate gate = gate(a, mode, ss, ts, calibration, calibrationPath, oracle.name(), err);
-            Tensor input = null;
-            if (in.editImage() != null) {
-                java.awt.image.BufferedImage img = in.editImage();
-                if (img.getWidth() != size.width() || img.getHeight() != size.height()) {
-                    err.println("note: resizing the image from " + img.getWidth() + "x" + img.getHeight() + " to " + size);
-                    img = Images.resize(img, size.width(), size.height());
-                }
-                input = Images.toTensor(img, true);
-            }
+            Tensor input = in.editImage() == null ? null : InputImage.toTensor(in.editImage(), size, "the image", err);
             AdaptivePipeline pipeline = new AdaptivePipeline(new StudentStage(new DiffusionPipeline(student), ss),
                     new TeacherStage(new DiffusionPipeline(teacher), ts), oracle,
                     new AdaptivePipeline.Options(mode, a.draftBatch, a.teacherBatch, a.scoreTeacherOutputs));
@@ -258,12 +250,5 @@ final class AdaptiveRunner {
             return new ImageSize(w, h);
         }
         return new ImageSize(student.defaultImageSize(), student.defaultImageSize());
-    }
-
-    /** The same defaults as plain generation: 4 steps for LCM, 25 otherwise. */
-    static int defaultSteps(String scheduler, ModelComponents components) {
-        boolean lcm = "lcm".equalsIgnoreCase(scheduler)
-                || (scheduler == null && "LCMScheduler".equals(components.schedulerConfig().className()));
-        return lcm ? GenerateCommand.DEFAULT_LCM_STEPS : GenerateCommand.DEFAULT_STEPS;
     }
 }

@@ -135,14 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             ImageSize imageSize = size != null ? size
                     : new ImageSize(components.defaultImageSize(), components.defaultImageSize());
             imageSize.requireDivisibleBy(factor, components.name());
-            if (scheduler != null) {
-                try {
-                    apprentice.core.scheduler.Schedulers.create(scheduler, components.schedulerConfig());
-                } catch (IllegalArgumentException e) {
-                    throw new BadInputException("unknown --scheduler '" + scheduler + "': use one of "
-                            + String.join(", ", apprentice.core.scheduler.Schedulers.names()), e);
-                }
-            }
+            GenerateCommand.checkScheduler(scheduler, components);
             BenchReport report = new BenchReport()
                     .setting("model", description)
                     .setting("model size on disk", megabytes(folder))

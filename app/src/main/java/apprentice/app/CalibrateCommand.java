@@ -5,8 +5,6 @@ import apprentice.core.adaptive.Calibrator;
 import apprentice.core.adaptive.PromptFile;
 import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.adaptive.StudentStage;
-import apprentice.core.image.Images;
-import apprentice.core.noise.Seeds;
 import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.ModelComponents;
@@ -125,21 +123,10 @@ final class CalibrateCommand implements Callable<Integer> {
         if (editImage != null && !(strength > 0 && strength <= 1)) {
             throw new BadInputException("--strength " + strength + " is outside (0, 1]");
         }
-        try {
-            Seeds.forBatch(seed, prompts.prompts().size());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--seed: " + e.getMessage(), e);
-        }
-        BufferedImage edit = null;
-        if (editImage != null) {
-            try {
-                edit = Images.load(editImage);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--edit-image: " + e.getMessage(), e);
-            }
-        }
+        GenerateCommand.seedsFor(seed, prompts.prompts().size()); // fails early on a seed range that overflows
+        BufferedImage edit = editImage == null ? null : InputImage.load(editImage, "--edit-image");
         RuntimeOptions options = runtime.options();
-        Path folder = model != null ? ModelLocator.requireModelFolder(model) : main.defaultModel(err);
+        Path folder = main.modelFolder(model, err);
         AdaptiveOptions where = new AdaptiveOptions();
         where.oracle = oracle;
         Path oracleFolder = where.oracleFolder(main.env());
@@ -148,15 +135,10 @@ final class CalibrateCommand implements Callable<Integer> {
             AdaptiveRunner.Inputs sizing = new AdaptiveRunner.Inputs(prompts.prompts(), new long[0], negativePrompt, folder, false,
                     scheduler, steps, guidance, size, null, false, edit, editImage, strength);
             ImageSize resolved = AdaptiveRunner.resolveSize(sizing, student, student.vae().downscaleFactor());
-            int stepCount = steps != null ? steps : AdaptiveRunner.defaultSteps(scheduler, student);
+            int stepCount = steps != null ? steps : GenerateCommand.defaultSteps(scheduler, student);
             StudentSettings settings = new StudentSettings(student.name(), stepCount, guidance, scheduler, resolved.width(),
                     resolved.height(), negativePrompt, bestOf, edit == null ? Double.NaN : strength);
-            Tensor input = null;
-            if (edit != null) {
-                BufferedImage img = edit.getWidth() == resolved.width() && edit.getHeight() == resolved.height() ? edit
-                        : Images.resize(edit, resolved.width(), resolved.height());
-                input = Images.toTensor(img, true);
-            }
+            Tensor input = edit == null ? null : InputImage.toTensor(edit, resolved);
             int total = prompts.prompts().size();
             long t0 = System.nanoTime();
             CalibrationFile cal = new Calibrator(new StudentStage(new DiffusionPipeline(student), settings), o, batch)

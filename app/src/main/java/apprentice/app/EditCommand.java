@@ -1,7 +1,6 @@
 package apprentice.app;
 
 import apprentice.core.adaptive.AdaptiveEditor;
-import apprentice.core.image.Images;
 import apprentice.core.noise.Seeds;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -103,19 +102,9 @@ final class EditCommand implements Callable<Integer> {
             }
         }
         long base = seed != null ? seed : Seeds.random();
-        long[] seeds;
-        try {
-            seeds = Seeds.forBatch(base, perImage.size());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--seed: " + e.getMessage(), e);
-        }
-        BufferedImage img;
-        try {
-            img = Images.load(image);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--image: " + e.getMessage(), e);
-        }
-        Path folder = model != null ? ModelLocator.requireModelFolder(model) : main.defaultModel(spec.commandLine().getErr());
+        long[] seeds = GenerateCommand.seedsFor(base, perImage.size());
+        BufferedImage img = InputImage.load(image, "--image");
+        Path folder = main.modelFolder(model, spec.commandLine().getErr());
         // no built-in calibration for edits: the family's calibration is for text-to-image; without --calibration an online gate runs
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, negativePrompt, folder, false, scheduler, steps,
                 guidance, size, output, reproducible, img, image, strength);

@@ -105,6 +105,11 @@ final class GenerateCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false)
         WidthHeight separate;
+
+        /** The size asked for, by --size or by --width and --height (checkRanges has made sure both are given). */
+        ImageSize explicit() {
+            return both != null ? both : new ImageSize(separate.width, separate.height);
+        }
     }
 
     static final class WidthHeight {
@@ -177,20 +182,20 @@ final class GenerateCommand implements Callable<Integer> {
         if (adaptive.active(main.env(), model != null)) {
             return AdaptiveGenerate.run(this, texts, seeds);
         }
-        BufferedImage init = initImage == null ? null : loadInitImage();
+        BufferedImage init = initImage == null ? null : InputImage.load(initImage, "--init-image");
         Tensor latents = latentsFile == null ? null : loadLatents();
         OutputFiles files = new OutputFiles(output);
         files.ensureFolder();
 
         // 2. The model, then the checks that need it.
-        Path folder = model != null ? ModelLocator.requireModelFolder(model) : main.defaultModel(err);
+        Path folder = main.modelFolder(model, err);
         try (ModelComponents components = RuntimeChoice.load(folder, options)) {
-            checkScheduler(components);
+            checkScheduler(scheduler, components);
             int factor = components.vae().downscaleFactor();
             ImageSize imageSize = resolveSize(components, init, latents, factor);
-            Tensor initTensor = init == null ? null : initTensor(init, imageSize, err);
+            Tensor initTensor = init == null ? null : InputImage.toTensor(init, imageSize, "--init-image", err);
             checkLatents(latents, components, imageSize, factor, total);
-            int stepCount = steps != null ? steps : defaultSteps(components);
+            int stepCount = steps != null ? steps : defaultSteps(scheduler, components);
             if (init == null && spec.commandLine().getParseResult().hasMatchedOption("--strength")) {
                 err.println("note: --strength only applies with --init-image; ignored");
             }
@@ -329,19 +334,12 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private static long[] seedsFor(long base, int total) {
+    /** The seeds base, base+1, ... of a run; one that would overflow is bad input. */
+    static long[] seedsFor(long base, int total) {
         try {
             return Seeds.forBatch(base, total);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--seed: " + e.getMessage(), e);
-        }
-    }
-
-    private BufferedImage loadInitImage() {
-        try {
-            return Images.load(initImage);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--init-image: " + e.getMessage(), e);
         }
     }
 
@@ -369,7 +367,8 @@ final class GenerateCommand implements Callable<Integer> {
         return t;
     }
 
-    private void checkScheduler(ModelComponents components) {
+    /** Fails with the list of known names unless --scheduler (when given) names a sampler this model can use. */
+    static void checkScheduler(String scheduler, ModelComponents components) {
         if (scheduler == null) {
             return;
         }
@@ -381,7 +380,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private int defaultSteps(ModelComponents components) {
+    /** Steps when --steps is not given: 4 for LCM (the scheduler asked for, else the model's), 25 otherwise. */
+    static int defaultSteps(String scheduler, ModelComponents components) {
         boolean lcm = "lcm".equalsIgnoreCase(scheduler)
                 || (scheduler == null && "LCMScheduler".equals(components.schedulerConfig().className()));
         return lcm ? DEFAULT_LCM_STEPS : DEFAULT_STEPS;
@@ -389,9 +389,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Explicit size, else the latents' or init image's (rounded down to the VAE factor), else the model's. */
     private ImageSize resolveSize(ModelComponents components, BufferedImage init, Tensor latents, int factor) {
-        ImageSize explicit = size == null ? null
-                : size.both != null ? size.both
-                : new ImageSize(size.separate.width, size.separate.height);
+        ImageSize explicit = size == null ? null : size.explicit();
         if (explicit != null) {
             explicit.requireDivisibleBy(factor, components.name());
             return explicit;
@@ -410,15 +408,6 @@ final class GenerateCommand implements Callable<Integer> {
         }
         int side = components.defaultImageSize();
         return new ImageSize(side, side);
-    }
-
-    private Tensor initTensor(BufferedImage init, ImageSize target, PrintWriter err) {
-        BufferedImage img = init;
-        if (init.getWidth() != target.width() || init.getHeight() != target.height()) {
-            err.println("note: resizing --init-image from " + init.getWidth() + "x" + init.getHeight() + " to " + target);
-            img = Images.resize(init, target.width(), target.height());
-        }
-        return Images.toTensor(img, true);
     }
 
     private void checkLatents(Tensor latents, ModelComponents components, ImageSize size, int factor, int total) {

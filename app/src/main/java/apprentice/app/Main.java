@@ -60,6 +60,11 @@ public final class Main implements Runnable {
         return ModelLocator.builtIn(env.home()).orElseGet(() -> SyntheticStandIn.folder(env, err));
     }
 
+    /** The folder a command's {@code --model} names (checked, so mistakes get a clear message), else {@link #defaultModel}. */
+    Path modelFolder(Path model, PrintWriter err) {
+        return model != null ? ModelLocator.requireModelFolder(model) : defaultModel(err);
+    }
+
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "no command given: choose one of "

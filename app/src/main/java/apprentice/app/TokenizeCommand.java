@@ -131,10 +131,7 @@ final class TokenizeCommand implements Callable<Integer> {
         if (tokenizerDir != null) {
             dir = tokenizerDir;
         } else {
-            Path folder = model != null
-                    ? ModelLocator.requireModelFolder(model)
-                    : main.defaultModel(spec.commandLine().getErr());
-            dir = folder.resolve("tokenizer");
+            dir = main.modelFolder(model, spec.commandLine().getErr()).resolve("tokenizer");
         }
         if (!Files.isDirectory(dir)) {
             throw new BadInputException("tokenizer folder " + dir + " does not exist: give a model folder with a tokenizer/ "

@@ -34,6 +34,22 @@ class SmallPartsTest {
     }
 
     @Test
+    void inputImageNamesTheOptionAndResizesOnlyWhenTheSizeDiffers() {
+        BadInputException missing = assertThrows(BadInputException.class,
+                () -> InputImage.load(dir.resolve("none.png"), "--init-image"));
+        assertTrue(missing.getMessage().startsWith("--init-image: image file not found"), missing.getMessage());
+
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(12, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        StringWriter notes = new StringWriter();
+        PrintWriter w = new PrintWriter(notes, true);
+        assertArrayEquals(new int[] {1, 3, 8, 12}, InputImage.toTensor(image, new ImageSize(12, 8), "--init-image", w).shape());
+        assertEquals("", notes.toString(), "no resize, no note");
+        assertArrayEquals(new int[] {1, 3, 4, 8}, InputImage.toTensor(image, new ImageSize(8, 4), "--init-image", w).shape());
+        assertEquals("note: resizing --init-image from 12x8 to 8x4", notes.toString().strip());
+        assertArrayEquals(new int[] {1, 3, 4, 8}, InputImage.toTensor(image, new ImageSize(8, 4)).shape());
+    }
+
+    @Test
     void promptsComeFromArgumentsThenFileSkippingCommentsAndBom() throws Exception {
         Path file = dir.resolve("p.txt");
         Files.writeString(file, "\uFEFFa dog\n\n# comment\n  a cat  \n", StandardCharsets.UTF_8);
