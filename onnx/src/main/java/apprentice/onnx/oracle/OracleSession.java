@@ -41,22 +41,7 @@ final class OracleSession implements AutoCloseable {
                     + "(an Optimum `clip` export, or a reward model with reward_config.json)");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setOptimizationLevel(switch (options.optimization()) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
-            if (options.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.intraOpThreads());
-            }
-            if (options.interOpThreads() > 0) {
-                so.setInterOpNumThreads(options.interOpThreads());
-            }
-            if (options.provider() == RuntimeOptions.Provider.CUDA) {
-                so.addCUDA(options.deviceId());
-            }
+        try (OrtSession.SessionOptions so = options.toSessionOptions(Map.of())) { // the same settings as the model folders'
             OrtSession s = env.createSession(file.toString(), so);
             try {
                 return new OracleSession(file, s);

@@ -122,11 +122,13 @@ public record RuntimeOptions(
     }
 
     /**
-     * Session options for one session; the caller closes them.
+     * Session options for one session; the caller closes them. Public so that every session (model folders,
+     * oracles) is configured by this one method.
      *
      * @param pinnedDims symbolic dimensions to pin for this session (empty for none)
+     * @throws IllegalStateException for CUDA when the ONNX Runtime on the class path is the CPU build
      */
-    SessionOptions toSessionOptions(Map<String, Long> pinnedDims) throws OrtException {
+    public SessionOptions toSessionOptions(Map<String, Long> pinnedDims) throws OrtException {
         if (provider == Provider.CUDA && !cudaAvailable()) {
             throw new IllegalStateException("the CUDA execution provider was requested, but the ONNX Runtime on the class "
                     + "path is the CPU build (available: " + OrtEnvironment.getAvailableProviders() + "): replace "

@@ -215,6 +215,14 @@ class OracleModelsTest {
     }
 
     @Test
+    void cudaWithoutTheGpuBuildFailsAsClearlyAsForModelFolders() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(RuntimeOptions.cudaAvailable(), "the GPU build of ONNX Runtime is on the class path");
+        RuntimeOptions cuda = RuntimeOptions.defaults().withProvider(RuntimeOptions.Provider.CUDA);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Oracles.open(clip, cuda));
+        assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
+    }
+
+    @Test
     void syntheticFolderIsDeterministic() throws Exception {
         Path again = tmp.resolve("again");
         SyntheticClipFolder.write(again, SEED);
