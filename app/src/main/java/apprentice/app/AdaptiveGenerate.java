@@ -2,7 +2,6 @@ package apprentice.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code apprentice generate} when it is adaptive ({@link AdaptiveOptions#active}): the generate options mapped onto {@link AdaptiveRunner}. */
@@ -20,12 +19,7 @@ final class AdaptiveGenerate {
                     + " seed): use --no-adaptive");
         }
         ImageSize size = g.size == null ? null : g.size.explicit(); // GenerateCommand.checkRanges ran first
-        List<String> perImage = new ArrayList<>();
-        for (String t : texts) {
-            for (int c = 0; c < g.count; c++) {
-                perImage.add(t);
-            }
-        }
+        List<String> perImage = PromptList.eachRepeated(texts, g.count);
         var err = g.spec.commandLine().getErr();
         Path folder = g.main.modelFolder(g.model, err);
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, g.negativePrompt, folder, g.model == null, g.scheduler,

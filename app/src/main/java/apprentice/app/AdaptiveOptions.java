@@ -137,6 +137,11 @@ public final class AdaptiveOptions {
     }
 
     Path oracleFolder(AppEnvironment env) {
+        return oracleFolder(oracle, env);
+    }
+
+    /** The oracle folder given (checked to be a folder), else the built-in family's; {@code calibrate} uses it too. */
+    static Path oracleFolder(Path oracle, AppEnvironment env) {
         if (oracle != null) {
             if (!Files.isDirectory(oracle)) {
                 throw new BadInputException("--oracle " + oracle + " is not a folder: give an Optimum `clip` export or a reward"

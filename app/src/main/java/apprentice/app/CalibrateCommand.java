@@ -127,9 +127,7 @@ final class CalibrateCommand implements Callable<Integer> {
         BufferedImage edit = editImage == null ? null : InputImage.load(editImage, "--edit-image");
         RuntimeOptions options = runtime.options();
         Path folder = main.modelFolder(model, err);
-        AdaptiveOptions where = new AdaptiveOptions();
-        where.oracle = oracle;
-        Path oracleFolder = where.oracleFolder(main.env());
+        Path oracleFolder = AdaptiveOptions.oracleFolder(oracle, main.env());
         try (ModelComponents student = RuntimeChoice.load(folder, options);
              Oracle o = AdaptiveRunner.openOracle(oracleFolder, options)) {
             AdaptiveRunner.Inputs sizing = new AdaptiveRunner.Inputs(prompts.prompts(), new long[0], negativePrompt, folder, false,

@@ -4,7 +4,6 @@ import apprentice.core.adaptive.AdaptiveEditor;
 import apprentice.core.noise.Seeds;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -95,12 +94,7 @@ final class EditCommand implements Callable<Integer> {
             throw new BadInputException("--count " + count + " is less than 1");
         }
         List<String> texts = PromptList.collect(prompts, null);
-        List<String> perImage = new ArrayList<>();
-        for (String t : texts) {
-            for (int c = 0; c < count; c++) {
-                perImage.add(t);
-            }
-        }
+        List<String> perImage = PromptList.eachRepeated(texts, count);
         long base = seed != null ? seed : Seeds.random();
         long[] seeds = GenerateCommand.seedsFor(base, perImage.size());
         BufferedImage img = InputImage.load(image, "--image");

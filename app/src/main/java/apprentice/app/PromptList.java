@@ -64,4 +64,15 @@ public final class PromptList {
         }
         return prompts;
     }
+
+    /** The prompt of each image of a run: every prompt {@code count} times, in order (a, a, b, b for count 2). */
+    static List<String> eachRepeated(List<String> prompts, int count) {
+        List<String> perImage = new ArrayList<>();
+        for (String p : prompts) {
+            for (int c = 0; c < count; c++) {
+                perImage.add(p);
+            }
+        }
+        return perImage;
+    }
 }

@@ -50,6 +50,12 @@ class SmallPartsTest {
     }
 
     @Test
+    void eachPromptIsRepeatedForItsImagesInOrder() {
+        assertEquals(List.of("a", "a", "b", "b"), PromptList.eachRepeated(List.of("a", "b"), 2));
+        assertEquals(List.of("a", "b"), PromptList.eachRepeated(List.of("a", "b"), 1));
+    }
+
+    @Test
     void promptsComeFromArgumentsThenFileSkippingCommentsAndBom() throws Exception {
         Path file = dir.resolve("p.txt");
         Files.writeString(file, "\uFEFFa dog\n\n# comment\n  a cat  \n", StandardCharsets.UTF_8);
