@@ -52,7 +52,8 @@ final class HeadlessChromium implements AutoCloseable {
     HeadlessChromium() throws Exception {
         profile = Files.createTempDirectory("apprentice-chromium-");
         process = new ProcessBuilder(BINARY.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--window-size=1000,1400", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String browserUrl = null;
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
@@ -118,6 +119,26 @@ final class HeadlessChromium implements AutoCloseable {
 
     void navigate(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
+    }
+
+    /** Focuses the element with this id and types {@code text} into it as keyboard input. */
+    void type(String elementId, String text) throws Exception {
+        eval("document.getElementById('" + elementId + "').focus(); true");
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            String ch = new String(Character.toChars(cp));
+            call("Input.dispatchKeyEvent", Map.of("type", "keyDown", "text", ch, "unmodifiedText", ch, "key", ch));
+            call("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", ch));
+            i += Character.charCount(cp);
+        }
+    }
+
+    /** Saves a PNG screenshot of the page and returns its bytes. */
+    byte[] screenshot(Path file) throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true)).path("data").asText());
+        Files.createDirectories(file.getParent());
+        Files.write(file, png);
+        return png;
     }
 
     /** The value of a JavaScript expression (awaited if it is a promise). */

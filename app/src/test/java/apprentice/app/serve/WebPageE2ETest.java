@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +34,9 @@ class WebPageE2ETest {
                     + "    if (!document.getElementById(id).hidden && !window.__seen[id]) { window.__seen[id] = performance.now(); }"
                     + "  }"
                     + "}).observe(document.getElementById('run'), {subtree: true, attributes: true}); true");
-            browser.eval("document.getElementById('prompt').value = 'a bad drawing';"
-                    + "document.getElementById('seed').value = '5';"
+            browser.type("prompt", "a bad drawing");
+            assertEquals("a bad drawing", browser.eval("document.getElementById('prompt').value").asText(), "typed into the prompt box");
+            browser.eval("document.getElementById('seed').value = '5';"
                     + "document.getElementById('teacher_steps').value = '4';"
                     + "document.getElementById('go').click(); true");
             browser.await("document.getElementById('history').children.length === 1", Duration.ofSeconds(30));
@@ -49,6 +54,10 @@ class WebPageE2ETest {
             assertTrue(browser.eval("document.getElementById('status').textContent").asText().startsWith("done"));
             assertTrue(browser.eval("document.querySelector('#history li').textContent").asText().contains("a bad drawing"));
             assertEquals(List.of(), browser.exceptions, "no uncaught errors in the page");
+            // a screenshot of the finished page, kept under target/ for a person to look at
+            Path shot = Path.of("target", "screenshots", "web-page-adaptive.png");
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(browser.screenshot(shot)));
+            assertTrue(image != null && image.getWidth() > 100 && image.getHeight() > 100, "the screenshot is a real PNG: " + shot);
         }
     }
 }
