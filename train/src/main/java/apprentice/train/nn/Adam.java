@@ -3,7 +3,9 @@ package apprentice.train.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +57,16 @@ public final class Adam {
         if (!Float.isFinite(norm)) {
             // one bad batch must not poison the weights: drop its gradients and skip the update
             skipped++;
+            if (skipped == 1 || skipped % 100 == 0) {
+                // say where it came from: the first parameters whose gradient is not finite
+                List<String> bad = new ArrayList<>();
+                grads.forEach((k, g) -> {
+                    if (bad.size() < 5 && !Float.isFinite(g.square().sum().getFloat())) {
+                        bad.add(k);
+                    }
+                });
+                System.err.println("skipped update " + skipped + ": non-finite gradient in " + bad);
+            }
             for (NDArray g : grads.values()) {
                 g.subi(g);
             }
