@@ -3,7 +3,11 @@ package apprentice.train.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** torch.nn.GroupNorm over [N, C, H, W] (DJL has no GroupNorm block: mean/var over each group). */
+/**
+ * torch.nn.GroupNorm over [N, C, H, W]. DJL has no GroupNorm: the input is reshaped to [N, G, C/G·H·W] and
+ * normalised by libtorch's layer norm (unit scale, zero shift), then the per-channel affine is applied. A
+ * hand-written mean/variance version trained, but its runs skipped many updates for non-finite gradients.
+ */
 public final class GroupNorm {
     public final String prefix;
     public final int groups;
@@ -27,10 +31,10 @@ public final class GroupNorm {
     public NDArray forward(NDArray x) {
         Shape s = x.getShape();
         NDArray g = x.reshape(s.get(0), groups, -1);
-        NDArray mean = g.mean(new int[] {2}, true);
-        NDArray centered = g.sub(mean);
-        NDArray var = centered.square().mean(new int[] {2}, true);
-        NDArray normed = centered.div(var.add(eps).sqrt()).reshape(s);
+        long len = g.getShape().get(2);
+        NDArray ones = x.getManager().ones(new Shape(len));
+        NDArray zeros = x.getManager().zeros(new Shape(len));
+        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(g, new Shape(len), ones, zeros, eps).singletonOrThrow().reshape(s);
         // views of parameters are created in the parameters' manager: move them to the step's manager
         NDArray g4 = gamma.reshape(1, channels, 1, 1);
         g4.attach(x.getManager());
