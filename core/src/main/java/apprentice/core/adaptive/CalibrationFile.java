@@ -3,6 +3,7 @@ package apprentice.core.adaptive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import apprentice.core.image.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,9 +198,9 @@ public record CalibrationFile(StudentSettings student, String oracle, int prompt
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Path tmp = Files.createTempFile(parent, ".calibration", ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(toJson()));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            byte[] json = JSON.writeValueAsBytes(toJson());
+            // the shared atomic writer: temp file + fsync + rename, cleaned up on failure, readable permissions
+            AtomicFiles.write(file, out -> out.write(json));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write calibration file " + file + ": " + e.getMessage(), e);
         }
