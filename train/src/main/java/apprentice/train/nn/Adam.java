@@ -3,6 +3,7 @@ package apprentice.train.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class Adam {
                 System.err.println("skipped update " + skipped + ": non-finite gradient in " + bad);
             }
             for (NDArray g : grads.values()) {
-                g.subi(g);
+                zero(g);
             }
             steps--;
             return norm;
@@ -102,10 +103,22 @@ public final class Adam {
                 }
                 w.subi(upd);
             }
-            g.subi(g);
+            zero(g);
         }
         return norm;
     }
+
+    /**
+     * Sets a gradient to exactly zero in place. DJL's PyTorch collector no longer zeroes gradients, so
+     * libtorch accumulates into them across steps; {@code g.subi(g)} (what DJL's own zeroGradients does)
+     * leaves NaN where the gradient held Inf or NaN, and one bad backward pass then made every later
+     * update non-finite too. Assignment through an ellipsis index writes zeros whatever was there.
+     */
+    static void zero(NDArray g) {
+        g.set(ALL, 0f);
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     /** Updates skipped because the gradient was not finite. */
     public long skipped() {
