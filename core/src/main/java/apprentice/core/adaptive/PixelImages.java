@@ -4,7 +4,7 @@ import apprentice.core.image.Images;
 import apprentice.core.tensor.Tensor;
 
 /** Pixel-space helpers of the adaptive loop. */
-final class PixelImages {
+public final class PixelImages {
     private PixelImages() {
     }
 
@@ -13,7 +13,7 @@ final class PixelImages {
      * and normalise again as its preprocessing does. The teacher refines exactly what a user would see of the draft
      * (the paper's code hands the student's PIL image to the refiner).
      */
-    static Tensor quantise(Tensor images) {
+    public static Tensor quantise(Tensor images) {
         float[] src = images.data();
         float[] out = new float[src.length];
         for (int i = 0; i < out.length; i++) {
