@@ -78,6 +78,72 @@ public final class ClipScoreOracle implements Oracle {
         return clipScores(out.get("image_embeds"), out.get("text_embeds"), b);
     }
 
+    /**
+     * The oracle's image embeddings ({@code image_embeds}) of a batch ({@code [B, 3, H, W]} in [-1, 1]), each row
+     * L2-normalised: flat row-major {@code [B, dim]}. The export runs both towers at once, so the text tower is fed
+     * the empty prompt; its output is discarded. For metrics in the oracle's embedding space (Fréchet distance,
+     * zero-shot classification).
+     */
+    public synchronized float[] imageEmbeddings(Tensor images) {
+        if (images.rank() != 4 || images.dim(1) != 3 || images.dim(0) < 1) {
+            throw new IllegalArgumentException("expected an image batch [B, 3, H, W] with B >= 1, got "
+                    + java.util.Arrays.toString(images.shape()));
+        }
+        int b = images.dim(0);
+        int[][][] tok = OracleFiles.tokenize(tokenizer, java.util.Collections.nCopies(b, ""));
+        Map<String, OnnxTensor> feeds = textFeeds(tok);
+        feeds.put("pixel_values", OracleSession.floats(preprocessor.apply(images), b, 3, preprocessor.cropHeight(),
+                preprocessor.cropWidth()));
+        return normalisedRows(session.run(feeds, List.of("image_embeds"), null).get("image_embeds"), b, "image_embeds");
+    }
+
+    /**
+     * The oracle's text embeddings ({@code text_embeds}) of prompts, each row L2-normalised: flat row-major
+     * {@code [prompts, dim]}. The image tower is fed blank (all-zero, i.e. after normalisation mean-grey) pixels; its
+     * output is discarded.
+     */
+    public synchronized float[] textEmbeddings(List<String> prompts) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to embed; pass at least one");
+        }
+        int b = prompts.size();
+        Map<String, OnnxTensor> feeds = textFeeds(OracleFiles.tokenize(tokenizer, prompts));
+        int h = preprocessor.cropHeight();
+        int w = preprocessor.cropWidth();
+        feeds.put("pixel_values", OracleSession.floats(new float[b * 3 * h * w], b, 3, h, w));
+        return normalisedRows(session.run(feeds, List.of("text_embeds"), null).get("text_embeds"), b, "text_embeds");
+    }
+
+    private Map<String, OnnxTensor> textFeeds(int[][][] tok) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        feeds.put("input_ids", session.ids("input_ids", tok[0]));
+        if (session.inputs().containsKey("attention_mask")) {
+            feeds.put("attention_mask", session.ids("attention_mask", tok[1]));
+        }
+        return feeds;
+    }
+
+    /** Rows scaled to unit length (exports differ in whether they normalise; metrics want unit rows). */
+    static float[] normalisedRows(float[] rows, int batch, String what) {
+        if (rows.length % batch != 0 || rows.length == 0) {
+            throw new IllegalStateException(what + " has " + rows.length + " values, not " + batch + " equal rows");
+        }
+        int dim = rows.length / batch;
+        float[] out = new float[rows.length];
+        for (int b = 0; b < batch; b++) {
+            double n = 0;
+            for (int k = 0; k < dim; k++) {
+                double x = rows[b * dim + k];
+                n += x * x;
+            }
+            double inv = 1 / Math.max(Math.sqrt(n), 1e-12);
+            for (int k = 0; k < dim; k++) {
+                out[b * dim + k] = (float) (rows[b * dim + k] * inv);
+            }
+        }
+        return out;
+    }
+
     /** 100 · max(cos, 0) per row pair. */
     static float[] clipScores(float[] image, float[] text, int batch) {
         int dim = image.length / batch;
