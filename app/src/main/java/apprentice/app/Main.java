@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             TokenizeCommand.class,
             apprentice.app.serve.ServeCommand.class,
             BenchCommand.class,
+            apprentice.app.evaluate.EvaluateCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

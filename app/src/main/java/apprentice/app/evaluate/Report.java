@@ -1,0 +1,14 @@
+package apprentice.app.evaluate;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the report says.
+ *
+ * @param context ordered facts about the run (command, time, machine, models, settings, conventions, calibration)
+ * @param notes caveats the reader needs (e.g. the CLIP score is the oracle's own network)
+ */
+public record Report(EvalSettings settings, List<EvalRecord> records, List<MethodSummary> summaries, List<Claims.Claim> claims,
+                     Map<String, String> context, List<String> notes) {
+}
