@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             apprentice.app.serve.ServeCommand.class,
             BenchCommand.class,
             apprentice.app.evaluate.EvaluateCommand.class,
+            MetricsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,176 @@
+package apprentice.app.metrics;
+
+import apprentice.core.eval.ValidationSet;
+import apprentice.core.image.Images;
+import apprentice.core.pipeline.DiffusionPipeline;
+import apprentice.core.pipeline.GenerationRequest;
+import apprentice.core.pipeline.ModelComponents;
+import apprentice.core.tensor.Tensor;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A sample grid: one row per prompt (a fixed list of English validation labels, then the same emoji's Japanese
+ * labels), one column per source: the real validation image, then each sampler. Row r of both languages uses seed
+ * {@code seed + r}, so the English and Japanese rows differ only in the prompt's language.
+ */
+public final class SampleGrid {
+    /** Labels of held-out emoji chosen to be visually distinct (objects, faces, food, symbols). */
+    public static final List<String> FIXED_LABELS = List.of("taco", "bear", "rocket", "thinking face", "pink heart",
+            "light bulb", "teapot", "red square");
+    static final int ROWS = 8;
+    private static final int SCALE = 2;
+    private static final int LABEL_WIDTH = 220;
+    private static final int HEADER = 24;
+
+    /** One row: the prompt, its language code and the validation image it names (or -1). */
+    public record GridRow(String prompt, String language, int realIndex) {
+    }
+
+    private SampleGrid() {
+    }
+
+    /**
+     * The rows: the fixed labels present in the validation set (a set without them, e.g. in tests, contributes its
+     * first distinct labels instead), up to {@value #ROWS}, then the Japanese label of each that has one.
+     */
+    public static List<GridRow> rows(ValidationSet validation) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String label : FIXED_LABELS) {
+            if (validation.labels().contains(label)) {
+                chosen.add(label);
+            }
+        }
+        for (String label : validation.distinctLabels()) {
+            if (chosen.size() >= ROWS) {
+                break;
+            }
+            chosen.add(label);
+        }
+        List<GridRow> en = new ArrayList<>();
+        List<GridRow> ja = new ArrayList<>();
+        for (String label : chosen) {
+            int index = validation.labels().indexOf(label);
+            en.add(new GridRow(label, "en", index));
+            String jaLabel = validation.entry(index).labelJa();
+            if (jaLabel != null) {
+                ja.add(new GridRow(jaLabel, "ja", index));
+            }
+        }
+        List<GridRow> all = new ArrayList<>(en);
+        all.addAll(ja);
+        return all;
+    }
+
+    /** Draws every sampler's image of every row (row r of each language with seed + its position in that language). */
+    public static BufferedImage render(List<GridRow> rows, ValidationSet validation, List<SamplerSpec> samplers,
+                                       ModelComponents teacher, ModelComponents student, long seed) {
+        List<List<BufferedImage>> columns = new ArrayList<>();
+        List<BufferedImage> real = new ArrayList<>();
+        for (GridRow r : rows) {
+            real.add(r.realIndex() >= 0 ? validation.image(r.realIndex()) : null);
+        }
+        columns.add(real);
+        List<Long> seeds = seeds(rows, seed);
+        for (SamplerSpec spec : samplers) {
+            ModelComponents model = spec.role().equals("teacher") ? teacher : student;
+            GenerationRequest request = GenerationRequest.builder().prompts(rows.stream().map(GridRow::prompt).toList())
+                    .seeds(seeds).steps(spec.steps()).guidanceScale(spec.guidance()).scheduler(spec.scheduler())
+                    .size(model.defaultImageSize(), model.defaultImageSize()).build();
+            Tensor images = new DiffusionPipeline(model).generate(request).images();
+            columns.add(Images.toImages(images));
+        }
+        List<String> headers = new ArrayList<>();
+        headers.add("real");
+        samplers.forEach(s -> headers.add(s.name()));
+        return compose(rows, headers, columns, validation.imageSize() * SCALE);
+    }
+
+    static List<Long> seeds(List<GridRow> rows, long seed) {
+        List<Long> out = new ArrayList<>();
+        int en = 0;
+        int ja = 0;
+        for (GridRow r : rows) {
+            out.add(seed + (r.language().equals("en") ? en++ : ja++));
+        }
+        return out;
+    }
+
+    /** Whether the headless default font can draw a text (Japanese often cannot be drawn without CJK fonts). */
+    static boolean drawable(Font font, String text) {
+        return font.canDisplayUpTo(text) == -1;
+    }
+
+    /** The text drawn for a row: its prompt, or "JA row k" when the font lacks its glyphs. */
+    public static String rowLabel(GridRow row, int indexInAll) {
+        Font font = labelFont();
+        String text = "[" + row.language() + "] " + row.prompt();
+        return drawable(font, text) ? text : "[" + row.language() + "] row " + (indexInAll + 1) + " (see family.md)";
+    }
+
+    private static Font labelFont() {
+        return new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    }
+
+    private static BufferedImage compose(List<GridRow> rows, List<String> headers, List<List<BufferedImage>> columns, int tile) {
+        int width = LABEL_WIDTH + columns.size() * tile;
+        int height = HEADER + rows.size() * tile;
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(labelFont().deriveFont(Font.BOLD, 11f));
+            for (int c = 0; c < headers.size(); c++) {
+                g.drawString(headers.get(c), LABEL_WIDTH + c * tile + 4, HEADER - 8);
+            }
+            g.setFont(labelFont());
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            for (int r = 0; r < rows.size(); r++) {
+                int y = HEADER + r * tile;
+                g.setColor(Color.BLACK);
+                drawWrapped(g, rowLabel(rows.get(r), r), 6, y + 18, LABEL_WIDTH - 12);
+                for (int c = 0; c < columns.size(); c++) {
+                    BufferedImage img = columns.get(c).get(r);
+                    int x = LABEL_WIDTH + c * tile;
+                    if (img != null) {
+                        g.drawImage(img, x, y, tile, tile, null);
+                    }
+                    g.setColor(Color.LIGHT_GRAY);
+                    g.drawRect(x, y, tile - 1, tile - 1);
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Word-wraps a label into the label column. */
+    private static void drawWrapped(Graphics2D g, String text, int x, int y, int maxWidth) {
+        StringBuilder line = new StringBuilder();
+        int lineHeight = g.getFontMetrics().getHeight();
+        for (String word : text.split(" ")) {
+            String next = line.length() == 0 ? word : line + " " + word;
+            if (g.getFontMetrics().stringWidth(next) > maxWidth && line.length() > 0) {
+                g.drawString(line.toString(), x, y);
+                y += lineHeight;
+                line = new StringBuilder(word);
+            } else {
+                line = new StringBuilder(next);
+            }
+        }
+        if (line.length() > 0) {
+            g.drawString(line.toString(), x, y);
+        }
+    }
+}

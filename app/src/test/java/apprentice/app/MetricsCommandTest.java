@@ -1,0 +1,187 @@
+package apprentice.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import apprentice.core.eval.ClipScore;
+import apprentice.core.eval.Psnr;
+import apprentice.core.eval.ValidationSet;
+import apprentice.core.adaptive.PixelImages;
+import apprentice.core.pipeline.ModelComponents;
+import apprentice.core.tensor.Tensor;
+import apprentice.onnx.oracle.ClipScoreOracle;
+import apprentice.onnx.runtime.OnnxModelFolder;
+import apprentice.onnx.runtime.RuntimeOptions;
+import apprentice.onnx.synth.SyntheticClipFolder;
+import apprentice.onnx.synth.SyntheticModelFolder;
+import apprentice.onnx.synth.SyntheticSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code apprentice metrics} end to end on a synthetic family (tiny teacher, LCM student, CLIP oracle, 6-image validation set). */
+class MetricsCommandTest {
+    @TempDir
+    static Path dir;
+    static Path family;
+    static AppEnvironment env;
+    static final String[] LABELS = {"red apple", "blue heart", "red apple", "green tree", "blue heart", "fox"};
+
+    @BeforeAll
+    static void familyFolder() throws Exception {
+        family = dir.resolve("family");
+        AdaptiveCommandsTest.copy(TinyModel.folder(), family.resolve("teacher"));
+        SyntheticModelFolder.write(family.resolve("student"),
+                SyntheticSpec.tiny().withSeed(11).withScheduler("LCMScheduler", "epsilon").withTimestepCond(32));
+        SyntheticClipFolder.write(family.resolve("oracle"), 13);
+        writeValidation(family.resolve("validation"));
+        env = new AppEnvironment(false, dir.resolve("home"), dir.resolve("cache"));
+    }
+
+    /** 6 smooth random 64×64 images in 4 columns, alternating vendors; image 5 has no Japanese label. */
+    static void writeValidation(Path v) throws Exception {
+        Files.createDirectories(v);
+        BufferedImage atlas = new BufferedImage(4 * 64, 2 * 64, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < 8; i++) {
+            int base = i < 6 ? r.nextInt(0xFFFFFF) : 0xFFFFFF;
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int shade = i < 6 ? ((x + y) * 2) & 0x3F : 0;
+                    int rgb = (Math.min(255, ((base >> 16) & 255) + shade) << 16) | (((base >> 8) & 255) << 8) | (base & 255);
+                    atlas.setRGB((i % 4) * 64 + x, (i / 4) * 64 + y, rgb);
+                }
+            }
+        }
+        ImageIO.write(atlas, "png", v.resolve(ValidationSet.IMAGES).toFile());
+        Files.writeString(v.resolve(ValidationSet.ATLAS), "{\"tile\": 64, \"columns\": 4, \"count\": 6}");
+        StringBuilder rows = new StringBuilder();
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 6; i++) {
+            var n = json.createObjectNode();
+            n.put("index", i);
+            n.put("vendor", i % 2 == 0 ? "google" : "twitter");
+            n.put("unified", "1F60" + i);
+            n.put("label", LABELS[i]);
+            if (i == 5) {
+                n.putNull("labelJa");
+            } else {
+                n.put("labelJa", "ラベル " + LABELS[i]);
+            }
+            n.putArray("captions").add(LABELS[i]).add(LABELS[i] + ", tag");
+            rows.append(json.writeValueAsString(n)).append('\n');
+        }
+        Files.writeString(v.resolve(ValidationSet.CAPTIONS), rows, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesTheReportWhoseNumbersMatchAnIndependentComputation() throws Exception {
+        Path out = dir.resolve("metrics");
+        CliRun r = CliRun.in(env, "metrics", "--models", family.toString(), "--out", out.toString(), "--limit", "5",
+                "--teacher-steps", "3", "--student-steps", "1,2", "--batch", "2", "--seed", "7", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(out.resolve("family.json").toFile());
+        assertTrue(j.get("command").asText().startsWith("./apprentice metrics --models "), j.get("command").asText());
+        assertEquals(5, j.get("images").asInt());
+        assertEquals(6, j.get("validationImages").asInt());
+        assertEquals(16, j.get("embeddingDim").asInt());
+
+        ValidationSet validation = ValidationSet.load(family.resolve("validation"));
+        Tensor real = validation.images(0, 5);
+        RuntimeOptions cpu = RuntimeOptions.defaults().withThreads(1, 1);
+        try (ModelComponents teacher = OnnxModelFolder.load(family.resolve("teacher"), cpu);
+             ClipScoreOracle oracle = ClipScoreOracle.open(family.resolve("oracle"), cpu)) {
+            // autoencoder PSNR: the same encode-mean/decode round trip done here
+            Tensor recon = teacher.vae().decode(teacher.vae().encode(real).mean());
+            double mean = java.util.Arrays.stream(Psnr.perImage(real, recon)).average().orElseThrow();
+            assertEquals(mean, j.at("/autoencoder/meanPsnrDb").asDouble(), 1e-6);
+            assertTrue(j.at("/autoencoder/worstPsnrDb").asDouble() <= mean);
+            // the real images' own CLIP score with their English labels
+            float[] img = oracle.imageEmbeddings(PixelImages.quantise(real));
+            float[] txt = oracle.textEmbeddings(List.of(LABELS).subList(0, 5));
+            JsonNode realEn = j.at("/rows/0");
+            assertEquals("real validation images", realEn.get("name").asText());
+            assertEquals(ClipScore.mean(img, txt, 16), realEn.get("clipScore").asDouble(), 1e-4);
+        }
+
+        JsonNode zs = j.get("zeroShot");
+        assertEquals(2, zs.size());
+        assertEquals(4, zs.get(0).get("classes").asInt(), "4 distinct English labels in the whole set");
+        assertEquals(5, zs.get(0).get("images").asInt());
+        assertEquals(5, zs.get(1).get("images").asInt(), "the first 5 all have Japanese labels");
+        for (JsonNode z : zs) {
+            assertTrue(z.get("top1").asDouble() <= z.get("top5").asDouble());
+            // top-5 of 4 classes always hits
+            assertEquals(1.0, z.get("top5").asDouble(), 0.0);
+        }
+        assertTrue(j.get("vendorFrechetDistance").asDouble() >= 0, "3 google and 2 twitter images");
+
+        JsonNode rows = j.get("rows");
+        assertEquals(8, rows.size(), "per language: real, teacher, student 1, student 2");
+        String[] names = {"real validation images", "teacher DDIM 3", "student LCM 1", "student LCM 2"};
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode row = rows.get(i);
+            assertEquals(names[i % 4], row.get("name").asText());
+            assertEquals(i < 4 ? "en" : "ja", row.get("language").asText());
+            double clip = row.get("clipScore").asDouble();
+            assertTrue(clip >= 0 && clip <= 100, row.toString());
+            if (i % 4 == 0) {
+                assertTrue(row.get("frechetDistance").isNull());
+                continue;
+            }
+            double fd = row.get("frechetDistance").asDouble();
+            assertTrue(Double.isFinite(fd) && fd > 0, "generated images are not the real ones: " + row);
+            assertTrue(row.get("medianSecondsPerImage").asDouble() > 0, row.toString());
+            boolean teacherRow = i % 4 == 1;
+            assertEquals(teacherRow ? 3 : i % 4 - 1, row.get("nfe").asInt(), row.toString());
+            assertEquals(teacherRow, row.get("classifierFreeGuidance").asBoolean(), "the LCM student embeds guidance instead");
+            assertEquals(teacherRow ? "ddim" : "lcm", row.get("scheduler").asText());
+        }
+        // the student's 1- and 2-step images differ, so their scores do
+        assertFalse(rows.get(2).get("clipScore").asDouble() == rows.get(3).get("clipScore").asDouble());
+
+        BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
+        // rows: the 4 distinct English labels, then the Japanese labels of the 3 that have one (fox has none);
+        // columns: the label column, then real + 3 samplers
+        assertEquals(220 + 4 * 128, grid.getWidth());
+        assertEquals(24 + 7 * 128, grid.getHeight());
+        String md = Files.readString(out.resolve("family.md"));
+        assertTrue(md.contains("| student LCM 2 | Japanese labels | 5 |"), md);
+        assertTrue(md.contains(j.get("command").asText()), "family.md names the command that made it");
+        assertTrue(md.contains("[ja] ラベル green tree"), "grid rows listed with their prompts");
+    }
+
+    @Test
+    void aMissingValidationSetIsBadInput() {
+        CliRun r = CliRun.in(env, "metrics", "--models", family.toString(), "--validation", dir.resolve("nope").toString(),
+                "--out", dir.resolve("m2").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("validation set folder not found"), r.err());
+    }
+
+    @Test
+    void aLimitTooSmallForTheFrechetDistanceIsBadInput() {
+        CliRun r = CliRun.in(env, "metrics", "--models", family.toString(), "--limit", "1", "--out", dir.resolve("m3").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--limit 1"), r.err());
+    }
+
+    @Test
+    void aFamilyWithoutAStudentIsBadInput() throws Exception {
+        Path half = dir.resolve("half");
+        AdaptiveCommandsTest.copy(TinyModel.folder(), half.resolve("teacher"));
+        CliRun r = CliRun.in(env, "metrics", "--models", half.toString(), "--out", dir.resolve("m4").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("no student model"), r.err());
+    }
+}
