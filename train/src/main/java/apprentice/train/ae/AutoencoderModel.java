@@ -17,7 +17,10 @@ import apprentice.train.nn.ResBlock;
  */
 public final class AutoencoderModel {
     public final AutoencoderConfig config;
-    public final ParamStore ps;
+    /** The encoder's parameters ("encoder.*"); the same store as {@link #decoderPs} unless built with two. */
+    public final ParamStore encoderPs;
+    /** The decoder's parameters ("decoder.*"). */
+    public final ParamStore decoderPs;
     public final Conv2d encIn;
     public final ResBlock encRes0;
     public final Conv2d encDown;
@@ -32,21 +35,32 @@ public final class AutoencoderModel {
     public final Conv2d decOut;
 
     public AutoencoderModel(ParamStore ps, AutoencoderConfig c) {
+        this(ps, ps, c);
+    }
+
+    /**
+     * Encoder and decoder parameters in separate stores, so that one half can be trained (its own
+     * optimizer and EMA) while the other stays frozen, as the decoder-only fine-tune does.
+     */
+    public AutoencoderModel(ParamStore encoderPs, ParamStore decoderPs, AutoencoderConfig c) {
         this.config = c;
-        this.ps = ps;
+        this.encoderPs = encoderPs;
+        this.decoderPs = decoderPs;
         int g = c.groups();
-        encIn = Conv2d.same3(ps, "encoder.conv_in", 12, c.base());
-        encRes0 = new ResBlock(ps, "encoder.res.0", c.base(), c.base(), g, 0);
-        encDown = new Conv2d(ps, "encoder.down", c.base(), c.mid(), 3, 2, 1);
-        encRes1 = new ResBlock(ps, "encoder.res.1", c.mid(), c.mid(), g, 0);
-        encNormOut = new GroupNorm(ps, "encoder.norm_out", g, c.mid(), 1e-5f);
-        encOut = Conv2d.same3(ps, "encoder.conv_out", c.mid(), 2 * c.latentChannels());
-        decIn = Conv2d.same3(ps, "decoder.conv_in", c.latentChannels(), c.mid());
-        decRes0 = new ResBlock(ps, "decoder.res.0", c.mid(), c.mid(), g, 0);
-        decUp = Conv2d.same3(ps, "decoder.up", c.mid(), c.base());
-        decRes1 = new ResBlock(ps, "decoder.res.1", c.base(), c.base(), g, 0);
-        decNormOut = new GroupNorm(ps, "decoder.norm_out", g, c.base(), 1e-5f);
-        decOut = Conv2d.same3(ps, "decoder.conv_out", c.base(), 12);
+        ParamStore e = encoderPs;
+        encIn = Conv2d.same3(e, "encoder.conv_in", 12, c.base());
+        encRes0 = new ResBlock(e, "encoder.res.0", c.base(), c.base(), g, 0);
+        encDown = new Conv2d(e, "encoder.down", c.base(), c.mid(), 3, 2, 1);
+        encRes1 = new ResBlock(e, "encoder.res.1", c.mid(), c.mid(), g, 0);
+        encNormOut = new GroupNorm(e, "encoder.norm_out", g, c.mid(), 1e-5f);
+        encOut = Conv2d.same3(e, "encoder.conv_out", c.mid(), 2 * c.latentChannels());
+        ParamStore d = decoderPs;
+        decIn = Conv2d.same3(d, "decoder.conv_in", c.latentChannels(), c.mid());
+        decRes0 = new ResBlock(d, "decoder.res.0", c.mid(), c.mid(), g, 0);
+        decUp = Conv2d.same3(d, "decoder.up", c.mid(), c.base());
+        decRes1 = new ResBlock(d, "decoder.res.1", c.base(), c.base(), g, 0);
+        decNormOut = new GroupNorm(d, "decoder.norm_out", g, c.base(), 1e-5f);
+        decOut = Conv2d.same3(d, "decoder.conv_out", c.base(), 12);
     }
 
     /** [N,3,64,64] in [-1,1] → [N, 2C, 16, 16] (mean ‖ logvar), the exported latent_parameters. */

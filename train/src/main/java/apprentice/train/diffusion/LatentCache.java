@@ -38,6 +38,19 @@ public final class LatentCache {
     }
 
     public static LatentCache load(EmojiDataset data, Path aeDir, Path cacheFile, PrintStream log) throws IOException {
+        return load(data, aeDir, AutoencoderConfig.emoji(), cacheFile, log);
+    }
+
+    /**
+     * Reads {@code cacheFile} when it exists; otherwise encodes every image with the autoencoder in
+     * {@code aeDir} (EMA weights, shape {@code config}) and writes the cache and {@code latents.json} beside it.
+     */
+    public static LatentCache load(EmojiDataset data, Path aeDir, AutoencoderConfig config, Path cacheFile, PrintStream log)
+            throws IOException {
+        if (config.latentChannels() != C || data.size() / config.downscaleFactor() != S) {
+            throw new IllegalArgumentException("the latent cache holds " + C + "x" + S + "x" + S + " latents; the autoencoder makes "
+                    + config.latentChannels() + "x" + data.size() / config.downscaleFactor() + "x" + data.size() / config.downscaleFactor());
+        }
         int per = C * S * S;
         int n = data.count();
         if (Files.exists(cacheFile)) {
@@ -58,7 +71,7 @@ public final class LatentCache {
         float[] std = new float[n * per];
         try (NDManager root = NDManager.newBaseManager()) {
             ParamStore ps = new ParamStore(root, 0);
-            AutoencoderModel ae = new AutoencoderModel(ps, AutoencoderConfig.emoji());
+            AutoencoderModel ae = new AutoencoderModel(ps, config);
             Checkpoint.loadWeights(aeDir, ps, true);
             int size = data.size();
             int pixels = 3 * size * size;
@@ -115,6 +128,32 @@ public final class LatentCache {
             for (int k = 0; k < per; k++) {
                 out[i * per + k] = (mean[base + k] + std[base + k] * (float) rng.nextGaussian()) * scalingFactor;
             }
+        }
+        return out;
+    }
+
+    /**
+     * Unscaled posterior samples mean + std·ε of the given images, flat [B, 4, 16, 16]: what the decoder
+     * receives once a denoised latent is divided by the scaling factor.
+     */
+    public float[] posteriorSample(int[] idx, Random rng) {
+        int per = C * S * S;
+        float[] out = new float[idx.length * per];
+        for (int i = 0; i < idx.length; i++) {
+            int base = idx[i] * per;
+            for (int k = 0; k < per; k++) {
+                out[i * per + k] = mean[base + k] + std[base + k] * (float) rng.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    /** Unscaled posterior means of the given images, flat [B, 4, 16, 16]. */
+    public float[] posteriorMean(int[] idx) {
+        int per = C * S * S;
+        float[] out = new float[idx.length * per];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(mean, idx[i] * per, out, i * per, per);
         }
         return out;
     }

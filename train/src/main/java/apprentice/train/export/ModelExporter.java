@@ -11,6 +11,7 @@ import apprentice.onnx.graph.UnetConfig;
 import apprentice.onnx.graph.UnetGraph;
 import apprentice.train.ae.AutoencoderConfig;
 import apprentice.train.ae.AutoencoderModel;
+import apprentice.train.ae.ReconstructionPsnr;
 import apprentice.train.clip.CaptionTokens;
 import apprentice.train.clip.ClipConfig;
 import apprentice.train.clip.ClipModel;
@@ -41,17 +42,24 @@ public final class ModelExporter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path stages;
+    private final Path aeDir;
     private final PrintStream log;
 
-    public ModelExporter(Path stages, PrintStream log) {
+    /** @param aeDir the autoencoder stage (usually stages/ae; a decoder fine-tune holds the whole autoencoder too) */
+    public ModelExporter(Path stages, Path aeDir, PrintStream log) {
         this.stages = stages;
+        this.aeDir = aeDir;
         this.log = log;
     }
 
     public void export(Path out, EmojiDataset data, boolean withStudent) throws IOException {
-        Path aeDir = stages.resolve("ae");
         Path clipDir = stages.resolve("clip");
-        JsonNode latents = JSON.readTree(aeDir.resolve("latents.json").toFile());
+        Path latentsJson = aeDir.resolve("latents.json");
+        if (!Files.exists(latentsJson)) {
+            throw new IOException("no latents.json (the latent scaling factor) in " + aeDir
+                    + ": point --ae-dir at a trained autoencoder whose latents the teacher was trained on");
+        }
+        JsonNode latents = JSON.readTree(latentsJson.toFile());
         float scaling = (float) latents.get("scaling_factor").asDouble();
         Path tok = clipDir.resolve("tokenizer");
         CaptionTokens tokens = new CaptionTokens(tok);
@@ -235,8 +243,7 @@ public final class ModelExporter {
         int[] val = data.indices(true);
         int size = data.size();
         int pixels = 3 * size * size;
-        double psnrSum = 0;
-        double mseSum = 0;
+        ReconstructionPsnr psnr = new ReconstructionPsnr();
         for (int start = 0; start < val.length; start += 64) {
             int n = Math.min(64, val.length - start);
             try (NDManager sub = root.newSubManager()) {
@@ -245,19 +252,9 @@ public final class ModelExporter {
                     data.imageChw(val[start + i], x, i * pixels);
                 }
                 NDArray img = sub.create(x, new Shape(n, 3, size, size));
-                NDArray recon = ae.decode(ae.meanLogvar(ae.encode(img)).get(0)).clip(-1f, 1f);
-                float[] mse = recon.sub(img).square().reshape(n, -1).mean(new int[] {1}).toFloatArray();
-                for (float m : mse) {
-                    // images in [-1, 1]: MSE on [0, 1] is a quarter of it
-                    psnrSum += 10 * Math.log10(1.0 / (m / 4.0));
-                    mseSum += m / 4.0;
-                }
+                psnr.add(ae.decode(ae.meanLogvar(ae.encode(img)).get(0)), img);
             }
         }
-        ObjectNode o = JSON.createObjectNode();
-        o.put("validationImages", val.length);
-        o.put("meanPsnrDb", psnrSum / val.length);
-        o.put("pooledPsnrDb", 10 * Math.log10(1.0 / (mseSum / val.length)));
-        return o;
+        return psnr.toJson();
     }
 }
