@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 final class ClipCommand implements Callable<Integer> {
     @Option(names = "--data") Path data = TrainPaths.dataset();
     @Option(names = "--dir") Path dir = TrainPaths.stage("clip");
-    @Option(names = "--clip-vocab", description = "folder with CLIP's vocab.json + merges.txt to reduce (default ${DEFAULT-VALUE})")
-    Path clipVocab = Path.of("/work/shared/testdata/clip");
+    @Option(names = "--clip-vocab", description = {"folder with CLIP's vocab.json + merges.txt (Hugging Face layout) to reduce;",
+            "needed once, until <dir>/tokenizer exists (see docs/training.md for where to get them)"})
+    Path clipVocab;
     @Option(names = "--steps", description = "default ${DEFAULT-VALUE}") long steps = 1500;
     @Option(names = "--batch", description = "default ${DEFAULT-VALUE}") int batch = 64;
     @Option(names = "--lr", description = "default ${DEFAULT-VALUE}") float lr = 1e-3f;

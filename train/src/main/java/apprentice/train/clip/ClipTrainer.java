@@ -47,11 +47,16 @@ public final class ClipTrainer {
         if (Files.exists(tok.resolve("vocab.json")) && Files.exists(tok.resolve("merges.txt"))) {
             return tok;
         }
+        if (clipVocabDir == null) {
+            throw new IOException("the clip stage builds its reduced tokenizer from CLIP's BPE files: pass --clip-vocab <folder with "
+                    + "vocab.json and merges.txt> (Hugging Face layout, e.g. the tokenizer/ folder of openai/clip-vit-base-patch32 or of a "
+                    + "Stable Diffusion 1.x model; this repository's core/src/test/resources/golden/clip holds a copy, MIT licence)");
+        }
         Path vocab = clipVocabDir.resolve("vocab.json");
         Path merges = clipVocabDir.resolve("merges.txt");
         if (!Files.exists(vocab) || !Files.exists(merges)) {
             throw new IOException("CLIP's vocab.json/merges.txt not found in " + clipVocabDir
-                    + ": pass --clip-vocab=<folder with CLIP's tokenizer files>");
+                    + ": pass --clip-vocab <folder with CLIP's vocab.json and merges.txt> (Hugging Face layout, see docs/training.md)");
         }
         Set<String> corpus = new LinkedHashSet<>();
         for (EmojiRecord r : data.records()) {
