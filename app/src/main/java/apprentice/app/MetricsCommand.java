@@ -99,6 +99,7 @@ final class MetricsCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
+        String machine = machine(runtime.options());
         checkRanges();
         List<FamilyMetrics.Language> langs = parseLanguages();
         RuntimeOptions options = runtime.options();
@@ -137,8 +138,8 @@ final class MetricsCommand implements Callable<Integer> {
                     throw new IOException("this JVM has no PNG writer");
                 }
             });
-            MetricsReport.Context context = new MetricsReport.Context(commandLine(), family.toString(),
-                    validation.folder().toString(), validation.size(), machine(options), (System.nanoTime() - started) / 1e9, rows, samplers);
+            MetricsReport.Context context = new MetricsReport.Context(commandLine(), shown(family),
+                    shown(validation.folder()), validation.size(), machine, (System.nanoTime() - started) / 1e9, rows, samplers);
             MetricsReport.write(out, result, context);
             err.println(String.format(Locale.ROOT, "metrics: done in %.0f s", context.wallSeconds()));
             stdout.println(out.resolve("family.md"));
@@ -202,6 +203,13 @@ final class MetricsCommand implements Callable<Integer> {
         }
     }
 
+    /** A path as the report shows it: relative to the installation when inside it, so a committed report has no local paths. */
+    private String shown(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path home = main.env().home().toAbsolutePath().normalize();
+        return abs.startsWith(home) ? home.relativize(abs).toString() : abs.toString();
+    }
+
     /** The command as typed, for "regenerate with". */
     private String commandLine() {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
@@ -226,8 +234,15 @@ final class MetricsCommand implements Callable<Integer> {
         } catch (RuntimeException | LinkageError e) {
             ort = "unknown";
         }
-        return String.format(Locale.ROOT, "%s, %d logical cores visible to the JVM, %s %s, Java %s, ONNX Runtime %s (%s)", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+        String load = "";
+        try {
+            // the machine may be shared: the load at the start says how far the timings are from an idle machine's
+            load = ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the start";
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no load figure
+        }
+        return String.format(Locale.ROOT, "%s, %d logical cores visible to the JVM%s, %s %s, Java %s, ONNX Runtime %s (%s)", cpu,
+                Runtime.getRuntime().availableProcessors(), load, System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), ort, options.describe());
     }
 }

@@ -80,10 +80,11 @@ public final class MetricsReport {
         StringBuilder md = new StringBuilder();
         md.append("# Metrics of the built-in model family\n\n");
         md.append("Regenerate with (from the repository root):\n\n```\n").append(c.command()).append("\n```\n\n");
-        md.append(String.format(Locale.ROOT, "Models: `%s`. Real images: the first %d of the %d held-out validation images in `%s` "
+        String which = r.images() == c.validationSize() ? "all " + r.images() : "the first " + r.images() + " of the " + c.validationSize();
+        md.append(String.format(Locale.ROOT, "Models: `%s`. Real images: %s held-out validation images in `%s` "
                 + "(both vendors' renderings of emoji no model was trained on). Seed %d: validation image i is drawn with seed %d + i "
-                + "by every sampler, from its label as the prompt. Wall time of the run: %.0f s.%n%n",
-                c.models(), r.images(), c.validationSize(), c.validationFolder(), r.seed(), r.seed(), c.wallSeconds()));
+                + "by every sampler, from its label as the prompt. Wall time of the run: %.0f s (a quick check: add `--limit 32`).%n%n",
+                c.models(), which, c.validationFolder(), r.seed(), r.seed(), c.wallSeconds()));
         md.append("Machine: ").append(c.machine()).append("\n\n");
         FamilyMetrics.AutoencoderResult ae = r.autoencoder();
         md.append("## Autoencoder and oracle\n\n| metric | value |\n|---|---|\n");
