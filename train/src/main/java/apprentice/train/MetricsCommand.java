@@ -12,8 +12,11 @@ final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String stage : new String[] {"ae", "clip", "teacher", "student"}) {
+        for (String stage : new String[] {"ae", "ae-decoder", "clip", "teacher", "student"}) {
             Path dir = stages.resolve(stage);
+            if (stage.equals("ae-decoder") && !Files.isDirectory(dir)) {
+                continue; // the decoder fine-tune is optional
+            }
             System.out.println("== " + stage + " (" + dir + ")");
             for (String f : new String[] {"checkpoint.json", "metrics.json", "latents.json"}) {
                 Path p = dir.resolve(f);
