@@ -152,6 +152,7 @@ public final class ReportWriter {
         }
         md.append("## Text-to-image\n\n");
         table(md, r.summaries(), Methods.TASK_GENERATE, false);
+        languages(md, r);
         for (String p : pngs) {
             if (p.startsWith("generate")) {
                 md.append("![").append(p).append("](").append(p).append(")\n\n");
@@ -189,6 +190,46 @@ public final class ReportWriter {
             md.append(num(s.meanSeconds(), 4)).append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** Japanese prompts hold kana or CJK ideographs; everything else counts as English (the default set's two languages). */
+    static String language(String prompt) {
+        return prompt.codePoints().anyMatch(c -> (c >= 0x3040 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF)) ? "Japanese" : "English";
+    }
+
+    /** The claims' methods split by prompt language: mean oracle score, the adaptive share and the student's wins. */
+    private static void languages(StringBuilder md, Report r) {
+        Claims claims = new Claims(r.records(), r.summaries(), r.settings(), false);
+        double k = claims.operatingK();
+        int teacher = claims.teacherReference();
+        int half = (int) Math.round(r.settings().teacher().steps() / 2.0);
+        int refine = r.settings().refineSteps().stream().min(java.util.Comparator.comparingInt(x -> Math.abs(x - half))).orElseThrow();
+        List<String> langs = r.records().stream().map(x -> language(x.promptText())).distinct().sorted().toList();
+        if (langs.size() < 2) {
+            return;
+        }
+        md.append("### By prompt language (mean oracle score)\n\n| language | prompts | student ").append(r.settings().student().steps())
+                .append(" steps | teacher DDIM ").append(teacher).append(" | refine-all ").append(refine).append(" | adaptive k = ")
+                .append(Claims.fmt(k)).append(" | its teacher share | student wins vs teacher |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String lang : langs) {
+            List<EvalRecord> student = only(claims.of(Methods.STUDENT, r.settings().student().steps()), lang);
+            List<EvalRecord> ddim = only(claims.of(Methods.DDIM, teacher), lang);
+            List<EvalRecord> adaptive = only(claims.of(Methods.ADAPTIVE, k), lang);
+            Paired wins = Paired.of(student, ddim, EvalRecord::score);
+            md.append("| ").append(lang).append(" | ").append(student.size()).append(" | ")
+                    .append(num(MethodSummary.mean(student, EvalRecord::score), 3)).append(" | ")
+                    .append(num(MethodSummary.mean(ddim, EvalRecord::score), 3)).append(" | ")
+                    .append(num(MethodSummary.mean(only(claims.of(Methods.REFINE_ALL, refine), lang), EvalRecord::score), 3)).append(" | ")
+                    .append(num(MethodSummary.mean(adaptive, EvalRecord::score), 3)).append(" | ")
+                    .append(num(adaptive.isEmpty() ? Double.NaN : 100.0 * adaptive.stream().filter(EvalRecord::sentToTeacher).count()
+                            / adaptive.size(), 1)).append("% | ")
+                    .append(num(wins.winShare(), 1)).append("% |\n");
+        }
+        md.append('\n');
+    }
+
+    private static List<EvalRecord> only(List<EvalRecord> records, String lang) {
+        return records.stream().filter(x -> language(x.promptText()).equals(lang)).toList();
     }
 
     private static String setting(MethodSummary s) {

@@ -122,6 +122,7 @@ class EvaluateCommandTest {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary file is left");
         }
         assertTrue(run.err().contains("calibrated in this run on"), "the family has no calibration.json: " + run.err());
+        assertTrue(md.contains("| English | 2 |") && md.contains("| Japanese | 2 |"), "the claims' methods by prompt language");
     }
 
     @Test
