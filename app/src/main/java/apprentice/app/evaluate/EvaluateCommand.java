@@ -78,8 +78,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     int limit;
 
     /**
-     * Measured on the shared 2-core machine with the built-in family (load average ≈ 8): ≈ 2.1 s per prompt for all the
-     * text-to-image variants and ≈ 0.3 s per edit case, so 256 prompts and 128 edits take about 10 minutes.
+     * Measured on the shared 2-core machine with the built-in family (load average 8–11): ≈ 1.9–2.1 s per prompt for all
+     * the text-to-image variants and ≈ 0.2–0.3 s per edit case; the default run (256 prompts, 128 edits) took 8 min 46 s.
      */
     static final int DEFAULT_LIMIT = 256;
 
@@ -404,7 +404,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 s.teacher().model(), s.teacher().steps(), Claims.fmt(s.teacher().refineStrength()), TeacherSettings.STRENGTH_CONVENTION,
                 Claims.fmt(s.teacher().guidanceScale()), s.ddimSteps(), s.dpmSteps()));
         m.put("seeds", "prompt i uses seed " + s.seed() + " + i for the student draft, the regeneration and the teacher baselines (same"
-                + " initial noise); best-of candidates j ≥ 1 and the refinement noise use DerivedSeeds, as `generate --adaptive`");
+                + " initial noise, so student and teacher are compared pairwise; `generate --adaptive --mode regenerate` instead draws the"
+                + " teacher's noise from DerivedSeeds.teacher); best-of candidates j ≥ 1 and the refinement noise use DerivedSeeds, as"
+                + " `generate --adaptive`");
         m.put("NFE", "UNet evaluations actually run per image; a classifier-free-guidance step (doubled batch) counts once;"
                 + " best-of-n counts all n drafts");
         m.put("wall time", "per image, from the measured per-stage times (a batch's model-call time divided by its size, batch "
