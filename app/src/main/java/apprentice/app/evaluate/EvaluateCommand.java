@@ -165,6 +165,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         long t0 = System.nanoTime();
+        String load = loadAverage();
         checkOptions();
         Path family = models != null ? models : ModelLocator.home().resolve(FAMILY);
         Path studentDir = ModelLocator.requireModelFolder(family.resolve("student"));
@@ -224,7 +225,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             boolean clipIndependent = !clipDir.equals(oracleDir);
             List<Claims.Claim> claims = new Claims(records, summaries, settings, clipIndependent).check();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, String> context = context(family, set, settings, thresholds, oracle, clipDir, edits, seconds);
+            Map<String, String> context = context(family, set, settings, thresholds, oracle, clipDir, edits, seconds, load);
             List<String> notes = notes(clipIndependent, validation != null);
             Path report = ReportWriter.write(out, new Report(settings, records, summaries, claims, context, notes));
             for (Claims.Claim c : claims) {
@@ -310,14 +311,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("skipped " + prompts + " " + p);
             }
             all = c.prompts();
-            source = prompts.toString();
+            source = shown(prompts);
         } else {
             if (validation == null) {
                 throw new BadInputException("no --prompts given and the family has no validation/ folder with the default captions:"
                         + " give a prompt file with --prompts");
             }
             all = EditCases.validationCaptions(validation);
-            source = "validation captions of " + validation.folder() + " (English and Japanese CLDR label of each held-out emoji, alternating)";
+            source = "validation captions of " + shown(validation.folder()) + " (English and Japanese CLDR label of each held-out emoji, alternating)";
         }
         if (all.isEmpty()) {
             throw new BadInputException("the prompt set is empty: give a file with at least one prompt");
@@ -353,16 +354,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path promptsFile = family.resolve("calibration-prompts.txt");
         if (single != null) {
             source = String.format(Locale.ROOT, "%s (%d drafts of %s, a prompt set separate from the evaluated one; same student settings)",
-                    given, single.n(), single.promptSource());
+                    shown(given), single.n(), single.promptSource());
         } else {
             single = calibrate(promptsFile, s.student(), student, oracle);
-            source = String.format(Locale.ROOT, "calibrated in this run on %s (%d prompts, seeds 0..%d, same student settings)", promptsFile,
+            source = String.format(Locale.ROOT, "calibrated in this run on %s (%d prompts, seeds 0..%d, same student settings)", shown(promptsFile),
                     single.n(), single.n() - 1);
         }
         CalibrationFile best = null;
         if (s.bestOf() > 1) {
             best = calibrate(promptsFile, s.student().withBestOf(s.bestOf()), student, oracle);
-            source += String.format(Locale.ROOT, "; best-of-%d: calibrated in this run on %s with best-of-%d drafts", s.bestOf(), promptsFile,
+            source += String.format(Locale.ROOT, "; best-of-%d: calibrated in this run on %s with best-of-%d drafts", s.bestOf(), shown(promptsFile),
                     s.bestOf());
         }
         return Thresholds.of(single, best, source);
@@ -384,17 +385,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private Map<String, String> context(Path family, PromptSet set, EvalSettings s, Thresholds t, Oracle oracle, Path clipDir, int edits,
-                                        double seconds) {
+                                        double seconds, String load) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("family", family.getFileName() == null ? family.toString() : family.getFileName().toString());
         m.put("command", commandLine());
         m.put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         m.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
-        m.put("machine", String.format(Locale.ROOT, "%d CPU cores available to the JVM, %s %s, Java %s, ONNX Runtime CPU%s",
+        m.put("machine", String.format(Locale.ROOT, "%d CPU cores available to the JVM, %s %s, Java %s, ONNX Runtime CPU%s%s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), runtime.options().intraOpThreads() > 0 ? ", " + runtime.options().intraOpThreads()
-                        + " threads" : ""));
-        m.put("models", family + ": student/, teacher/, oracle `" + oracle.name() + "`; CLIP score and embeddings: " + clipDir);
+                        + " threads" : "", load));
+        m.put("models", shown(family) + ": student/, teacher/, oracle `" + oracle.name() + "`; CLIP score and embeddings: " + shown(clipDir));
         m.put("prompts", set.source() + "; " + edits + " edit cases");
         m.put("student", String.format(Locale.ROOT, "%s, %d steps (also %s as stand-alone points), guidance %s, its folder's scheduler, %d×%d",
                 s.student().model(), s.student().steps(), s.studentStepCurve(), Claims.fmt(s.student().guidanceScale()), s.student().width(),
@@ -418,6 +419,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + " the teacher refines rejected edits; τ for editing is the k-th percentile of the student edits' own scores (in-sample)",
                 Claims.fmt(s.editStrength())));
         return m;
+    }
+
+    /** A path as the report shows it: relative to the installation when inside it, so a committed report holds no local paths. */
+    static String shown(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path home = ModelLocator.home();
+        return abs.startsWith(home) && !abs.equals(home) ? home.relativize(abs).toString() : abs.toString();
+    }
+
+    /** The machine is shared: the load at the start says how far the timings are from an idle machine's. */
+    private static String loadAverage() {
+        try {
+            return ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the start";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static List<String> notes(boolean clipIndependent, boolean fd) {
