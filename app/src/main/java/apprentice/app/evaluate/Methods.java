@@ -160,7 +160,8 @@ public final class Methods {
                                       double oracleSeconds, Sample teacher) {
         Sample fin = teacher == null ? draft : teacher;
         int nfe = draft.nfe() + (teacher == null ? 0 : teacher.nfe());
-        double seconds = draft.seconds() + oracleSeconds + (teacher == null ? 0 : teacher.seconds());
+        // to the microsecond, as every measured time (the sum of rounded times would print as 0.0133000000001)
+        double seconds = SampleGenerator.round(draft.seconds() + oracleSeconds + (teacher == null ? 0 : teacher.seconds()), 1e6);
         return new EvalRecord(task, i, bank.prompts().get(i), method, param, route, fin.score(), fin.clipScore(), nfe, seconds, fin.psnr(),
                 fin.embedding());
     }

@@ -155,7 +155,7 @@ public final class SampleGenerator {
         float[] clip = measures.clipScores(ps, t.result.images());
         float[][] emb = measures.embeddings(t.result.images());
         for (int r = 0; r < todo.size(); r++) {
-            bank.put(Variants.REFINE_BEST, todo.get(r), new Sample(scores[r], clip[r], emb[r], t.result.nfe(), t.seconds / todo.size(), Double.NaN));
+            bank.put(Variants.REFINE_BEST, todo.get(r), sample(scores[r], clip[r], emb[r], t.result.nfe(), t.seconds / todo.size(), Double.NaN));
         }
     }
 
@@ -218,8 +218,20 @@ public final class SampleGenerator {
         int b = prompts.size();
         for (int r = 0; r < b; r++) {
             double psnr = inputs == null ? Double.NaN : ImageSimilarity.psnr(images, r, inputs, r);
-            bank.put(variant, start + r, new Sample(scores[r], clip[r], emb[r], t.result.nfe(), t.seconds / b, psnr));
+            bank.put(variant, start + r, sample(scores[r], clip[r], emb[r], t.result.nfe(), t.seconds / b, psnr));
         }
+    }
+
+    /**
+     * Scores kept to 4 decimals and times to the microsecond: float32 scores hold no more, and records.jsonl (thousands of
+     * lines) stays small; every summary is computed from these same rounded values, so the report matches the file.
+     */
+    static Sample sample(double score, double clip, float[] embedding, int nfe, double seconds, double psnr) {
+        return new Sample(round(score, 1e4), round(clip, 1e4), embedding, nfe, round(seconds, 1e6), round(psnr, 1e4));
+    }
+
+    static double round(double v, double scale) {
+        return Double.isFinite(v) ? Math.round(v * scale) / scale : v;
     }
 
     private static StudentSettings stepsOf(StudentSettings st, int steps) {

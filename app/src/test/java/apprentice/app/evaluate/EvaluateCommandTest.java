@@ -158,6 +158,22 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theReportTablesAreComputedFromTheRecords() throws Exception {
+        List<Map<String, Object>> rs = records();
+        String md = Files.readString(out.resolve("report.md"));
+        for (double k : List.of(25.0, 50.0, 75.0)) {
+            List<Map<String, Object>> at = rs.stream().filter(r -> r.get("method").equals(Methods.ADAPTIVE)
+                    && ((Number) r.get("param")).doubleValue() == k).toList();
+            double nfe = at.stream().mapToDouble(r -> ((Number) r.get("nfe")).doubleValue()).average().orElseThrow();
+            double score = at.stream().mapToDouble(r -> ((Number) r.get("score")).doubleValue()).average().orElseThrow();
+            double share = 100.0 * at.stream().filter(r -> !r.get("route").equals("kept")).count() / at.size();
+            String row = String.format(java.util.Locale.ROOT, "| adaptive-refine | k = %s | %.2f | %.1f%% | %.3f |", Claims.fmt(k), nfe, share,
+                    score);
+            assertTrue(md.contains(row), row + " in\n" + md);
+        }
+    }
+
+    @Test
     void kOutsideTheOpenIntervalIsRefused() {
         for (String k : List.of("0", "100", "50,120")) {
             Result r = cli("evaluate", "--models", family.toString(), "--k", k, "-o", dir.resolve("bad-k").toString());
