@@ -80,6 +80,40 @@ public final class Claims {
         return out;
     }
 
+    /**
+     * The options beyond the paper, each at the operating k against adaptive refinement at the same k (paired): what it
+     * costs and whether it scores higher. Observations, not verdicts: the paper makes no claim about them.
+     */
+    public List<String> beyondThePaper() {
+        double k = operatingK();
+        List<EvalRecord> base = of(Methods.ADAPTIVE, k);
+        MethodSummary b = summary(Methods.ADAPTIVE, k).orElse(null);
+        List<String> out = new ArrayList<>();
+        if (b == null) {
+            return out;
+        }
+        List<String[]> options = new ArrayList<>();
+        options.add(new String[] {Methods.ADAPTIVE_REGENERATE, "regenerate rejected drafts from the draft's noise instead of refining"});
+        options.add(new String[] {Methods.ADAPTIVE_AUTO, "regenerate the worst (under τ(k/2)), refine the rest"});
+        options.add(new String[] {Methods.ADAPTIVE_BEST_OF + "-" + settings.bestOf(), "best of " + settings.bestOf()
+                + " drafts gated against a best-of calibration (the oracle picks, so its own score is favoured twice)"});
+        options.add(new String[] {Methods.ADAPTIVE_ONLINE, "online gate without a calibration"});
+        for (String[] o : options) {
+            List<EvalRecord> rs = of(o[0], k);
+            MethodSummary m = summary(o[0], k).orElse(null);
+            if (rs.isEmpty() || m == null) {
+                continue;
+            }
+            Paired p = Paired.of(rs, base, EvalRecord::score);
+            String fd = Double.isFinite(m.fd()) && Double.isFinite(b.fd())
+                    ? String.format(Locale.ROOT, "; Fréchet distance %.3f vs %.3f", m.fd(), b.fd()) : "";
+            out.add(String.format(Locale.ROOT, "`%s` (%s), k = %s: %.2f NFE (teacher share %.1f%%) vs %.2f; oracle score %s — %s%s", o[0],
+                    o[1], fmt(k), m.avgNfe(), m.teacherShare(), b.avgNfe(), p.describe(""),
+                    p.verdict() > 0 ? "higher" : p.verdict() < 0 ? "lower" : "no difference beyond the interval", fd));
+        }
+        return out;
+    }
+
     private Claim studentWinClaim() {
         int t = teacherReference();
         Paired p = studentWins(EvalRecord::score);

@@ -223,11 +223,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             MethodSummary.Distance fd = validation == null ? null : measures.frechetTo(validation);
             List<MethodSummary> summaries = MethodSummary.of(records, fd);
             boolean clipIndependent = !clipDir.equals(oracleDir);
-            List<Claims.Claim> claims = new Claims(records, summaries, settings, clipIndependent).check();
+            Claims checker = new Claims(records, summaries, settings, clipIndependent);
+            List<Claims.Claim> claims = checker.check();
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, String> context = context(family, set, settings, thresholds, oracle, clipDir, edits, seconds, load);
             List<String> notes = notes(clipIndependent, validation != null);
-            Path report = ReportWriter.write(out, new Report(settings, records, summaries, claims, context, notes));
+            Path report = ReportWriter.write(out, new Report(settings, records, summaries, claims, checker.beyondThePaper(), context, notes));
             for (Claims.Claim c : claims) {
                 err.println(c.title() + ": " + c.verdict());
             }

@@ -143,6 +143,13 @@ public final class ReportWriter {
             }
             md.append('\n');
         }
+        if (!r.beyond().isEmpty()) {
+            md.append("### Beyond the paper (against adaptive refinement at the same k, paired)\n\n");
+            for (String b : r.beyond()) {
+                md.append("* ").append(b).append('\n');
+            }
+            md.append('\n');
+        }
         if (!r.notes().isEmpty()) {
             md.append("### Caveats\n\n");
             for (String n : r.notes()) {

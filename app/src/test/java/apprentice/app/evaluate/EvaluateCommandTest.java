@@ -112,6 +112,7 @@ class EvaluateCommandTest {
         assertEquals(out.resolve("report.md").toString(), run.out().trim());
         String md = Files.readString(out.resolve("report.md"));
         assertEquals(3, md.split("\\*\\*Verdict: ", -1).length - 1, md);
+        assertTrue(md.contains("### Beyond the paper") && md.contains("`adaptive-online`"), md);
         assertTrue(md.contains("`./apprentice evaluate --models " + family + " --limit 4"), "the exact command is in the report");
         for (String png : List.of("generate-oracle.png", "generate-clip.png", "generate-fd.png", "generate-time.png", "edit-oracle.png",
                 "edit-psnr.png")) {

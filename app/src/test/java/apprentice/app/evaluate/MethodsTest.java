@@ -169,6 +169,15 @@ class MethodsTest {
     }
 
     @Test
+    void beyondThePaperComparesEachOptionWithAdaptiveRefinementAtTheSameK() {
+        List<String> b = new Claims(records, summaries, settings, false).beyondThePaper();
+        assertEquals(4, b.size(), b.toString());
+        // regeneration (200) beats refinement (112) on every rejected draft
+        assertTrue(b.get(0).startsWith("`adaptive-regenerate`") && b.get(0).contains("higher"), b.get(0));
+        assertTrue(b.get(2).startsWith("`adaptive-best-of-2`"), b.get(2));
+    }
+
+    @Test
     void badKIsRefused() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new EvalSettings(settings.student(), List.of(1), settings.teacher(), List.of(12), List.of(5), List.of(5), 1, List.of(100.0),
