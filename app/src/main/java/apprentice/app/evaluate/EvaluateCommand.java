@@ -4,6 +4,7 @@ import apprentice.app.BadInputException;
 import apprentice.app.ExitCodes;
 import apprentice.app.ModelLocator;
 import apprentice.app.RuntimeChoice;
+import apprentice.app.VersionProvider;
 import apprentice.core.adaptive.CalibrationFile;
 import apprentice.core.adaptive.Calibrator;
 import apprentice.core.adaptive.PromptFile;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        versionProvider = VersionProvider.class,
         description = {
             "Evaluate adaptive teacher-student generation on a prompt set (default: the family's validation captions, English"
                     + " and Japanese): student 1/2/4 steps, teacher DDIM and DPM-Solver++, refine-everything, regenerate-rejected,"
