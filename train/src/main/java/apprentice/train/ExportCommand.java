@@ -13,12 +13,14 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--stages", description = "folder holding ae/, clip/, teacher/, student/ (default ~/.cache/apprentice/train)")
     Path stages = TrainPaths.cacheRoot().resolve("train");
     @Option(names = "--ae-dir", description = "autoencoder checkpoint folder, e.g. a decoder fine-tune (default <stages>/ae)") Path aeDir;
+    @Option(names = "--oracle-dir", description = "CLIP checkpoint folder exported as the oracle, e.g. a longer-trained copy of the clip stage (default <stages>/clip)") Path oracleDir;
     @Option(names = "--out", description = "output folder (default models/emoji)") Path out = Path.of("models", "emoji");
     @Option(names = "--no-student", description = "export only the teacher pipeline and the oracle") boolean noStudent;
 
     @Override
     public Integer call() throws Exception {
-        new ModelExporter(stages, aeDir != null ? aeDir : stages.resolve("ae"), System.out).export(out, EmojiDataset.load(data), !noStudent);
+        new ModelExporter(stages, aeDir != null ? aeDir : stages.resolve("ae"),
+                oracleDir != null ? oracleDir : stages.resolve("clip"), System.out).export(out, EmojiDataset.load(data), !noStudent);
         return 0;
     }
 }

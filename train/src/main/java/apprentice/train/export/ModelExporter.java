@@ -43,12 +43,23 @@ public final class ModelExporter {
 
     private final Path stages;
     private final Path aeDir;
+    private final Path oracleDir;
     private final PrintStream log;
 
     /** @param aeDir the autoencoder stage (usually stages/ae; a decoder fine-tune holds the whole autoencoder too) */
     public ModelExporter(Path stages, Path aeDir, PrintStream log) {
+        this(stages, aeDir, stages.resolve("clip"), log);
+    }
+
+    /**
+     * @param oracleDir the CLIP checkpoint exported as the oracle. The pipelines' text encoder always comes from
+     *     stages/clip (the UNets were trained on its token states); the oracle may be a longer-trained copy of it
+     *     with the same tokenizer, since nothing else depends on its weights.
+     */
+    public ModelExporter(Path stages, Path aeDir, Path oracleDir, PrintStream log) {
         this.stages = stages;
         this.aeDir = aeDir;
+        this.oracleDir = oracleDir;
         this.log = log;
     }
 
@@ -93,7 +104,20 @@ public final class ModelExporter {
                 log.printf("%s: %d UNet parameters → %s%n", kind, unetPs.count(), dir);
             }
             Path oracle = out.resolve("oracle");
-            MapWeights ow = Weights.of(clipPs, null);
+            ParamStore oraclePs = clipPs;
+            if (!oracleDir.toAbsolutePath().normalize().equals(clipDir.toAbsolutePath().normalize())) {
+                if (new CaptionTokens(oracleDir.resolve("tokenizer")).vocabSize() != tokens.vocabSize()) {
+                    throw new IOException("the oracle checkpoint " + oracleDir + " has another tokenizer than " + clipDir
+                            + ": continue training from a copy of the clip stage so both share one vocabulary");
+                }
+                oraclePs = new ParamStore(root, 0);
+                new ClipModel(oraclePs, clipConfig);
+                Checkpoint.loadWeights(oracleDir, oraclePs, false);
+                float ols = oraclePs.values("logit_scale")[0];
+                oraclePs.set("logit_scale", new float[] {(float) Math.min(ols, Math.log(100))});
+                log.println("oracle weights from " + oracleDir);
+            }
+            MapWeights ow = Weights.of(oraclePs, null);
             save(OracleGraph.build(clipConfig, ow), oracle.resolve("model.onnx"));
             Weights.requireAllUsed(ow, "oracle");
             copyTokenizer(tok, oracle);
