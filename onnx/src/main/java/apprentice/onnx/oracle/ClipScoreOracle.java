@@ -1,6 +1,7 @@
 package apprentice.onnx.oracle;
 
 import ai.onnxruntime.OnnxTensor;
+import apprentice.core.eval.ClipScore;
 import apprentice.core.oracle.Oracle;
 import apprentice.core.tensor.Tensor;
 import apprentice.core.tokenizer.ClipTokenizer;
@@ -151,20 +152,10 @@ public final class ClipScoreOracle implements Oracle {
             throw new IllegalStateException("image_embeds has " + image.length + " values but text_embeds " + text.length
                     + ": the model's two towers disagree");
         }
+        double[] scores = ClipScore.perPair(image, text, dim);
         float[] out = new float[batch];
         for (int b = 0; b < batch; b++) {
-            double dot = 0;
-            double ni = 0;
-            double nt = 0;
-            for (int k = 0; k < dim; k++) {
-                double x = image[b * dim + k];
-                double y = text[b * dim + k];
-                dot += x * y;
-                ni += x * x;
-                nt += y * y;
-            }
-            double cos = dot / Math.max(Math.sqrt(ni) * Math.sqrt(nt), 1e-12);
-            out[b] = (float) (100.0 * Math.max(cos, 0.0));
+            out[b] = (float) scores[b];
         }
         return out;
     }
