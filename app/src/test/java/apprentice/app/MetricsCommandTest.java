@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import apprentice.app.metrics.SampleGrid;
 import apprentice.core.eval.ClipScore;
 import apprentice.core.eval.Psnr;
 import apprentice.core.eval.ValidationSet;
@@ -151,14 +152,16 @@ class MetricsCommandTest {
         assertFalse(rows.get(2).get("clipScore").asDouble() == rows.get(3).get("clipScore").asDouble());
 
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
-        // rows: the 4 distinct English labels, then the Japanese labels of the 3 that have one (fox has none);
+        // rows: the 4 distinct English labels, then the Japanese labels of the 3 that have one (fox has none), then
+        // the 8 trained labels (none is in this validation set) in English and Japanese;
         // columns: the label column, then real + 3 samplers
         assertEquals(220 + 4 * 128, grid.getWidth());
-        assertEquals(24 + 7 * 128, grid.getHeight());
+        assertEquals(24 + (7 + 2 * SampleGrid.TRAINED_LABELS.size()) * 128, grid.getHeight());
         String md = Files.readString(out.resolve("family.md"));
         assertTrue(md.contains("| student LCM 2 | Japanese labels | 5 |"), md);
         assertTrue(md.contains(j.get("command").asText()), "family.md names the command that made it");
-        assertTrue(md.contains("[ja] ラベル green tree"), "grid rows listed with their prompts");
+        assertTrue(md.contains("[ja, held out] ラベル green tree"), "grid rows listed with their prompts: " + md);
+        assertTrue(md.contains("[en, trained] red heart") && md.contains("[ja, trained] 赤いハート"), md);
     }
 
     @Test

@@ -2,6 +2,7 @@ package apprentice.train;
 
 import apprentice.train.data.EmojiDataset;
 import apprentice.train.diffusion.TeacherTrainer;
+import apprentice.train.diffusion.UnetShape;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,11 +20,28 @@ final class TeacherCommand implements Callable<Integer> {
     @Option(names = "--caption-dropout", description = "default ${DEFAULT-VALUE}") float captionDropout = 0.1f;
     @Option(names = "--seed") long seed = 3;
     @Option(names = "--checkpoint-seconds") int checkpointSeconds = 180;
+    @Option(names = "--min-snr-gamma", description = "min-SNR loss weighting; 0 = plain eps-MSE (default ${DEFAULT-VALUE})")
+    float minSnrGamma = 0f;
+    @Option(names = "--unet-channels", description = "channels per level, e.g. 64,128 (a fresh run; default 32,64)")
+    String unetChannels;
+    @Option(names = "--unet-layers", description = "residual blocks per level (default 1)") Integer unetLayers;
+    @Option(names = "--unet-heads", description = "attention heads (default 2)") Integer unetHeads;
 
     @Override
     public Integer call() throws Exception {
         new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
-                new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds), System.out).run();
+                new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma), System.out).run();
         return 0;
+    }
+
+    private UnetShape shape() {
+        if (unetChannels == null && unetLayers == null && unetHeads == null) {
+            return null;
+        }
+        UnetShape d = UnetShape.SMALL;
+        String ch = unetChannels != null ? unetChannels
+                : String.join(",", java.util.Arrays.stream(d.channels()).mapToObj(Integer::toString).toList());
+        return UnetShape.parse(ch, unetLayers != null ? unetLayers : d.layersPerBlock(),
+                unetHeads != null ? unetHeads : d.heads());
     }
 }

@@ -135,11 +135,14 @@ public final class MetricsReport {
                 * Generated images are quantised to 8 bits (as saved PNGs) before the oracle sees them, like the real images.
                 """);
         md.append("\n## Sample grid\n\n![sample grid](grid.png)\n\n");
-        md.append("Rows of `grid.png`, top to bottom (the real column shows the validation image with that label; row r of each"
-                + " language uses seed ").append(r.seed()).append(" + r):\n\n");
+        md.append("Rows of `grid.png`, top to bottom. *Held out*: validation emoji the family never trained on (the real"
+                + " column shows the validation image with that label). *Trained*: popular emoji of the training split,"
+                + " chosen for variety, not for how well they come out (no real image ships for them). Row r of each section and language uses seed ")
+                .append(r.seed()).append(" + r.\n\n");
         for (int i = 0; i < c.gridRows().size(); i++) {
             SampleGrid.GridRow g = c.gridRows().get(i);
-            md.append(i + 1).append(". [").append(g.language()).append("] ").append(g.prompt()).append('\n');
+            md.append(i + 1).append(". [").append(g.language()).append(", ").append(g.section()).append("] ")
+                    .append(g.prompt()).append('\n');
         }
         return md.toString();
     }

@@ -17,29 +17,46 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A sample grid: one row per prompt (a fixed list of English validation labels, then the same emoji's Japanese
- * labels), one column per source: the real validation image, then each sampler. Row r of both languages uses seed
- * {@code seed + r}, so the English and Japanese rows differ only in the prompt's language.
+ * A sample grid: one row per prompt, one column per source (the real validation image, then each sampler). Two
+ * sections: a fixed list of <em>held-out</em> emoji (validation labels, never trained on: can the family draw what
+ * it has not seen?) and a fixed list of popular <em>trained</em> emoji (can it draw what it was taught? these have
+ * no real image here, since only the validation images ship). Each section gives the English labels, then the same
+ * emoji's Japanese labels; row r of each language in a section uses seed {@code seed + r}, so the English and
+ * Japanese rows differ only in the prompt's language.
  */
 public final class SampleGrid {
     /** Labels of held-out emoji chosen to be visually distinct (objects, faces, food, symbols). */
     public static final List<String> FIXED_LABELS = List.of("taco", "bear", "rocket", "thinking face", "pink heart",
             "light bulb", "teapot", "red square");
     static final int ROWS = 8;
+    /**
+     * Popular emoji of the training split with their CLDR English and Japanese labels (emojibase-data 17.0.0), chosen
+     * before looking at any sample: a heart, faces, food, an animal, weather, a flag, a gesture. A label that is in
+     * the validation set given (another split) is skipped, so this section only ever shows trained emoji.
+     */
+    public static final List<List<String>> TRAINED_LABELS = List.of(List.of("red heart", "赤いハート"),
+            List.of("grinning face", "にっこり笑う"), List.of("pizza", "ピザ"), List.of("cat face", "ネコの顔"),
+            List.of("sun", "太陽"), List.of("flag: Japan", "旗: 日本"), List.of("thumbs up", "サムズアップ"),
+            List.of("ghost", "お化け"));
     private static final int SCALE = 2;
     private static final int LABEL_WIDTH = 220;
     private static final int HEADER = 24;
 
-    /** One row: the prompt, its language code and the validation image it names (or -1). */
-    public record GridRow(String prompt, String language, int realIndex) {
+    /** One row: the prompt, its language code, the validation image it names (or -1) and whether it was held out. */
+    public record GridRow(String prompt, String language, int realIndex, boolean heldOut) {
+        /** The row's section, as drawn and listed. */
+        public String section() {
+            return heldOut ? "held out" : "trained";
+        }
     }
 
     private SampleGrid() {
     }
 
     /**
-     * The rows: the fixed labels present in the validation set (a set without them, e.g. in tests, contributes its
-     * first distinct labels instead), up to {@value #ROWS}, then the Japanese label of each that has one.
+     * The rows: the fixed held-out labels present in the validation set (a set without them, e.g. in tests,
+     * contributes its first distinct labels instead), up to {@value #ROWS}, then the Japanese label of each that has
+     * one; then the trained labels absent from the validation set, English then Japanese.
      */
     public static List<GridRow> rows(ValidationSet validation) {
         Set<String> chosen = new LinkedHashSet<>();
@@ -58,14 +75,22 @@ public final class SampleGrid {
         List<GridRow> ja = new ArrayList<>();
         for (String label : chosen) {
             int index = validation.labels().indexOf(label);
-            en.add(new GridRow(label, "en", index));
+            en.add(new GridRow(label, "en", index, true));
             String jaLabel = validation.entry(index).labelJa();
             if (jaLabel != null) {
-                ja.add(new GridRow(jaLabel, "ja", index));
+                ja.add(new GridRow(jaLabel, "ja", index, true));
             }
         }
         List<GridRow> all = new ArrayList<>(en);
         all.addAll(ja);
+        List<GridRow> trainedJa = new ArrayList<>();
+        for (List<String> labels : TRAINED_LABELS) {
+            if (!validation.labels().contains(labels.get(0))) {
+                all.add(new GridRow(labels.get(0), "en", -1, false));
+                trainedJa.add(new GridRow(labels.get(1), "ja", -1, false));
+            }
+        }
+        all.addAll(trainedJa);
         return all;
     }
 
@@ -93,12 +118,12 @@ public final class SampleGrid {
         return compose(rows, headers, columns, validation.imageSize() * SCALE);
     }
 
+    /** Seed of each row: {@code seed} + the row's position among the rows of its section and language. */
     static List<Long> seeds(List<GridRow> rows, long seed) {
         List<Long> out = new ArrayList<>();
-        int en = 0;
-        int ja = 0;
+        java.util.Map<String, Integer> next = new java.util.HashMap<>();
         for (GridRow r : rows) {
-            out.add(seed + (r.language().equals("en") ? en++ : ja++));
+            out.add(seed + next.merge(r.section() + "/" + r.language(), 1, Integer::sum) - 1);
         }
         return out;
     }
@@ -111,8 +136,9 @@ public final class SampleGrid {
     /** The text drawn for a row: its prompt, or "JA row k" when the font lacks its glyphs. */
     public static String rowLabel(GridRow row, int indexInAll) {
         Font font = labelFont();
-        String text = "[" + row.language() + "] " + row.prompt();
-        return drawable(font, text) ? text : "[" + row.language() + "] row " + (indexInAll + 1) + " (see family.md)";
+        String text = "[" + row.language() + ", " + row.section() + "] " + row.prompt();
+        return drawable(font, text) ? text
+                : "[" + row.language() + ", " + row.section() + "] row " + (indexInAll + 1) + " (see family.md)";
     }
 
     private static Font labelFont() {

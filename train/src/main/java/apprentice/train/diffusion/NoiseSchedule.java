@@ -23,4 +23,23 @@ public final class NoiseSchedule {
     public float alphaCumprod(int t) {
         return alphasCumprod[t];
     }
+
+    /** Signal-to-noise ratio ᾱ_t / (1 − ᾱ_t). */
+    public double snr(int t) {
+        return alphasCumprod[t] / (1.0 - alphasCumprod[t]);
+    }
+
+    /**
+     * Min-SNR-γ loss weight for ε-prediction, min(SNR, γ) / SNR (Hang et al., "Efficient Diffusion Training via
+     * Min-SNR Weighting Strategy", 2023): nearly-clean timesteps, whose ε-loss is easy and dominates the gradient,
+     * are down-weighted, so training spends its updates on the noisy steps that decide an image's layout.
+     * γ ≤ 0 turns it off (weight 1, plain ε-MSE).
+     */
+    public double minSnrWeight(int t, double gamma) {
+        if (gamma <= 0) {
+            return 1.0;
+        }
+        double snr = snr(t);
+        return Math.min(snr, gamma) / snr;
+    }
 }

@@ -68,16 +68,21 @@ public final class StudentTrainer {
         NoiseSchedule sched = new NoiseSchedule();
         try (NDManager root = NDManager.newBaseManager()) {
             TextConditioner text = new TextConditioner(root, clipDir);
+            Checkpoint.Loaded teacherCheckpoint = Checkpoint.load(teacherDir);
+            if (teacherCheckpoint == null) {
+                throw new IOException("no teacher checkpoint in " + teacherDir + ": train the teacher stage first");
+            }
+            UnetShape shape = UnetShape.of(teacherCheckpoint.state());
             ParamStore teacherPs = new ParamStore(root, 0);
-            UnetModel teacher = new UnetModel(teacherPs, UnetConfigs.teacher(text.dim()));
+            UnetModel teacher = new UnetModel(teacherPs, UnetConfigs.teacher(text.dim(), shape));
             Checkpoint.loadWeights(teacherDir, teacherPs, true);
             for (NDArray p : teacherPs.all().values()) {
                 p.setRequiresGradient(false);
             }
             ParamStore ps = new ParamStore(root, s.seed());
-            UnetModel student = new UnetModel(ps, UnetConfigs.student(text.dim()));
+            UnetModel student = new UnetModel(ps, UnetConfigs.student(text.dim(), shape));
             ParamStore targetPs = new ParamStore(root, s.seed());
-            UnetModel target = new UnetModel(targetPs, UnetConfigs.student(text.dim()));
+            UnetModel target = new UnetModel(targetPs, UnetConfigs.student(text.dim(), shape));
             Adam adam = new Adam(ps, 0.9f, 0.999f, 0.0f, 1.0f);
             long step = 0;
             double seconds = 0;
@@ -200,6 +205,7 @@ public final class StudentTrainer {
                     st.put("seconds", seconds);
                     st.put("loss", progress.smoothedLoss());
                     st.put("parameters", ps.count());
+                    shape.writeTo(st);
                     st.set("settings", new ObjectMapper().valueToTree(s));
                     Checkpoint.save(dir, Checkpoint.collect(ps, adam, ema), st);
                     log.printf("checkpoint saved at step %d in %s%n", step, dir);

@@ -25,7 +25,12 @@ import java.util.Random;
  * text tower's per-token states, with captions dropped to "" 10% of the time for classifier-free guidance.
  */
 public final class TeacherTrainer {
-    public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds) {
+    /**
+     * {@code unet} null: the shape of the checkpoint being resumed, or {@link UnetShape#SMALL} for a fresh run.
+     * {@code minSnrGamma} ≤ 0: plain ε-MSE; otherwise each sample's loss is weighted by min(SNR, γ)/SNR.
+     */
+    public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
+                           UnetShape unet, float minSnrGamma) {
     }
 
     private final EmojiDataset data;
@@ -49,20 +54,21 @@ public final class TeacherTrainer {
         NoiseSchedule sched = new NoiseSchedule();
         try (NDManager root = NDManager.newBaseManager()) {
             TextConditioner text = new TextConditioner(root, clipDir);
+            Checkpoint.Loaded c = Checkpoint.load(dir);
+            UnetShape shape = shape(c);
             ParamStore ps = new ParamStore(root, s.seed());
-            UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim()));
+            UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim(), shape));
             Adam adam = new Adam(ps, 0.9f, 0.999f, 0.01f, 1.0f);
             Ema ema = new Ema(ps);
             long step = 0;
             double seconds = 0;
-            Checkpoint.Loaded c = Checkpoint.load(dir);
             if (c != null) {
                 Checkpoint.restore(c, ps, adam, ema);
                 step = c.step();
                 seconds = c.seconds();
                 log.printf("resuming teacher from step %d%n", step);
             } else {
-                log.printf("training teacher from scratch: %d parameters%n", ps.count());
+                log.printf("training teacher from scratch: %d parameters, UNet %s%n", ps.count(), shape);
             }
             int[] train = data.indices(false);
             Progress progress = new Progress(log, "teacher", s.steps(), step);
@@ -80,6 +86,7 @@ public final class TeacherTrainer {
                     float[] sqrtAb = new float[b];
                     float[] sqrt1mAb = new float[b];
                     float[] tVals = new float[b];
+                    float[] weights = new float[b];
                     for (int i = 0; i < b; i++) {
                         List<String> caps = data.record(idx[i]).captions();
                         captions[i] = rng.nextFloat() < s.captionDropout() ? "" : caps.get(rng.nextInt(caps.size()));
@@ -87,6 +94,7 @@ public final class TeacherTrainer {
                         tVals[i] = t;
                         sqrtAb[i] = (float) Math.sqrt(sched.alphaCumprod(t));
                         sqrt1mAb[i] = (float) Math.sqrt(1 - sched.alphaCumprod(t));
+                        weights[i] = (float) sched.minSnrWeight(t, s.minSnrGamma());
                     }
                     NDArray z0 = latents.sampleArray(sub, idx, rng);
                     NDArray noise = sub.create(Batches.gaussian((int) z0.getShape().size(), rng), z0.getShape());
@@ -96,7 +104,8 @@ public final class TeacherTrainer {
                     NDArray ts = sub.create(tVals);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray pred = unet.forward(xt, ts, context, null);
-                        NDArray mse = pred.sub(noise).square().mean();
+                        NDArray mse = pred.sub(noise).square().reshape(b, -1).mean(new int[] {1})
+                                .mul(sub.create(weights)).mean();
                         gc.backward(mse);
                         loss = mse.getFloat();
                     }
@@ -118,6 +127,7 @@ public final class TeacherTrainer {
                     st.put("loss", progress.smoothedLoss());
                     st.put("parameters", ps.count());
                     st.put("scalingFactor", latents.scalingFactor);
+                    shape.writeTo(st);
                     st.set("settings", new ObjectMapper().valueToTree(s));
                     Checkpoint.save(dir, Checkpoint.collect(ps, adam, ema), st);
                     log.printf("checkpoint saved at step %d in %s%n", step, dir);
@@ -125,5 +135,18 @@ public final class TeacherTrainer {
                 }
             }
         }
+    }
+
+    /** A resumed run keeps its checkpoint's shape; asking for another one is an error rather than a silent restart. */
+    private UnetShape shape(Checkpoint.Loaded c) throws IOException {
+        if (c == null) {
+            return s.unet() == null ? UnetShape.SMALL : s.unet();
+        }
+        UnetShape saved = UnetShape.of(c.state());
+        if (s.unet() != null && !s.unet().equals(saved)) {
+            throw new IOException("the checkpoint in " + dir + " is a UNet of shape " + saved + ", not " + s.unet()
+                    + ": drop --unet-channels/--unet-layers/--unet-heads to resume it, or pick a new --dir");
+        }
+        return saved;
     }
 }

@@ -18,6 +18,7 @@ import apprentice.train.clip.ClipModel;
 import apprentice.train.data.EmojiDataset;
 import apprentice.train.diffusion.NoiseSchedule;
 import apprentice.train.diffusion.UnetConfigs;
+import apprentice.train.diffusion.UnetShape;
 import apprentice.train.diffusion.UnetModel;
 import apprentice.train.nn.Checkpoint;
 import apprentice.train.nn.ParamStore;
@@ -92,8 +93,13 @@ public final class ModelExporter {
             for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {
                 Path dir = out.resolve(kind);
                 writePipelineCommon(dir, aePs, clipPs, clipConfig, tok, scaling, kind);
-                UnetConfig uc = kind.equals("teacher") ? UnetConfigs.teacher(clipConfig.text().dim())
-                        : UnetConfigs.student(clipConfig.text().dim());
+                Checkpoint.Loaded unetCheckpoint = Checkpoint.load(stages.resolve(kind));
+                if (unetCheckpoint == null) {
+                    throw new IOException("no " + kind + " checkpoint in " + stages.resolve(kind) + ": train that stage first");
+                }
+                UnetShape shape = UnetShape.of(unetCheckpoint.state());
+                UnetConfig uc = kind.equals("teacher") ? UnetConfigs.teacher(clipConfig.text().dim(), shape)
+                        : UnetConfigs.student(clipConfig.text().dim(), shape);
                 ParamStore unetPs = new ParamStore(root, 0);
                 new UnetModel(unetPs, uc);
                 Checkpoint.loadWeights(stages.resolve(kind), unetPs, true);
