@@ -39,9 +39,8 @@ final class TeacherCommand implements Callable<Integer> {
             return null;
         }
         UnetShape d = UnetShape.SMALL;
-        String ch = unetChannels != null ? unetChannels
-                : String.join(",", java.util.Arrays.stream(d.channels()).mapToObj(Integer::toString).toList());
-        return UnetShape.parse(ch, unetLayers != null ? unetLayers : d.layersPerBlock(),
-                unetHeads != null ? unetHeads : d.heads());
+        int layers = unetLayers != null ? unetLayers : d.layersPerBlock();
+        int heads = unetHeads != null ? unetHeads : d.heads();
+        return unetChannels != null ? UnetShape.parse(unetChannels, layers, heads) : new UnetShape(d.channels(), layers, heads);
     }
 }

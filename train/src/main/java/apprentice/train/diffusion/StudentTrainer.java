@@ -68,14 +68,11 @@ public final class StudentTrainer {
         NoiseSchedule sched = new NoiseSchedule();
         try (NDManager root = NDManager.newBaseManager()) {
             TextConditioner text = new TextConditioner(root, clipDir);
-            Checkpoint.Loaded teacherCheckpoint = Checkpoint.load(teacherDir);
-            if (teacherCheckpoint == null) {
-                throw new IOException("no teacher checkpoint in " + teacherDir + ": train the teacher stage first");
-            }
+            Checkpoint.Loaded teacherCheckpoint = Checkpoint.require(teacherDir);
             UnetShape shape = UnetShape.of(teacherCheckpoint.state());
             ParamStore teacherPs = new ParamStore(root, 0);
             UnetModel teacher = new UnetModel(teacherPs, UnetConfigs.teacher(text.dim(), shape));
-            Checkpoint.loadWeights(teacherDir, teacherPs, true);
+            Checkpoint.loadWeights(teacherCheckpoint, teacherDir, teacherPs, true);
             for (NDArray p : teacherPs.all().values()) {
                 p.setRequiresGradient(false);
             }

@@ -93,16 +93,13 @@ public final class ModelExporter {
             for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {
                 Path dir = out.resolve(kind);
                 writePipelineCommon(dir, aePs, clipPs, clipConfig, tok, scaling, kind);
-                Checkpoint.Loaded unetCheckpoint = Checkpoint.load(stages.resolve(kind));
-                if (unetCheckpoint == null) {
-                    throw new IOException("no " + kind + " checkpoint in " + stages.resolve(kind) + ": train that stage first");
-                }
+                Checkpoint.Loaded unetCheckpoint = Checkpoint.require(stages.resolve(kind));
                 UnetShape shape = UnetShape.of(unetCheckpoint.state());
                 UnetConfig uc = kind.equals("teacher") ? UnetConfigs.teacher(clipConfig.text().dim(), shape)
                         : UnetConfigs.student(clipConfig.text().dim(), shape);
                 ParamStore unetPs = new ParamStore(root, 0);
                 new UnetModel(unetPs, uc);
-                Checkpoint.loadWeights(stages.resolve(kind), unetPs, true);
+                Checkpoint.loadWeights(unetCheckpoint, stages.resolve(kind), unetPs, true);
                 MapWeights w = Weights.of(unetPs, null);
                 save(UnetGraph.build(uc, w), dir.resolve("unet/model.onnx"));
                 Weights.requireAllUsed(w, kind + " unet");

@@ -101,10 +101,20 @@ public final class Checkpoint {
 
     /** Loads a finished stage's parameters (EMA when present and asked for) into ps. */
     public static void loadWeights(Path dir, ParamStore ps, boolean preferEma) throws IOException {
+        loadWeights(require(dir), dir, ps, preferEma);
+    }
+
+    /** Like {@link #load}, but a missing checkpoint is an error naming the stage folder. */
+    public static Loaded require(Path dir) throws IOException {
         Loaded c = load(dir);
         if (c == null) {
             throw new IOException("no checkpoint in " + dir + ": train that stage first");
         }
+        return c;
+    }
+
+    /** Loads parameters from an already-read checkpoint of {@code dir} (for callers that also need its state). */
+    public static void loadWeights(Loaded c, Path dir, ParamStore ps, boolean preferEma) throws IOException {
         for (String name : ps.all().keySet()) {
             float[] v = preferEma && c.tensors().containsKey("ema." + name) ? c.tensors().get("ema." + name)
                     : c.tensors().get("param." + name);
