@@ -1,5 +1,6 @@
 package apprentice.app;
 
+import apprentice.core.pipeline.GenerationDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -81,9 +82,10 @@ public final class AdaptiveOptions {
             description = "Steps the teacher really runs (refinement or regeneration). Default: ${DEFAULT-VALUE}.")
     int teacherSteps;
 
-    @Option(names = "--teacher-guidance", paramLabel = "W", defaultValue = "7.5",
-            description = "The teacher's classifier-free guidance. Default: ${DEFAULT-VALUE}.")
-    double teacherGuidance;
+    @Option(names = "--teacher-guidance", paramLabel = "W",
+            description = "The teacher's classifier-free guidance. Default: the teacher folder's " + GenerationDefaults.FILE
+                    + " (3 for the built-in teacher), else 7.5.")
+    Double teacherGuidance;
 
     @Option(names = "--teacher-scheduler", paramLabel = "NAME",
             description = "The teacher's sampler. Default: its folder's scheduler.")

@@ -12,6 +12,7 @@ import apprentice.core.adaptive.OnlineGate;
 import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.adaptive.StudentStage;
 import apprentice.core.adaptive.StrengthConvention;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.scheduler.TrainSchedule;
 import apprentice.core.adaptive.TeacherMode;
 import apprentice.core.adaptive.TeacherSettings;
@@ -55,7 +56,7 @@ final class AdaptiveRunner {
      * @param editStrength editing: the student's SDEdit strength
      */
     record Inputs(List<String> prompts, long[] seeds, String negativePrompt, Path studentFolder, boolean builtInStudent,
-                  String scheduler, Integer steps, double guidance, ImageSize size, Path output, boolean reproducible,
+                  String scheduler, Integer steps, Double guidance, ImageSize size, Path output, boolean reproducible,
                   java.awt.image.BufferedImage editImage, Path editImagePath, double editStrength) {
     }
 
@@ -79,7 +80,8 @@ final class AdaptiveRunner {
             int factor = student.vae().downscaleFactor();
             ImageSize size = resolveSize(in, student, factor);
             int steps = in.steps() != null ? in.steps() : GenerateCommand.defaultSteps(in.scheduler(), student);
-            StudentSettings ss = new StudentSettings(student.name(), steps, in.guidance(), in.scheduler(), size.width(), size.height(),
+            StudentSettings ss = new StudentSettings(student.name(), steps,
+                    GenerationDefaults.guidance(in.guidance(), in.studentFolder()), in.scheduler(), size.width(), size.height(),
                     in.negativePrompt(), a.bestOf, in.editImage() == null ? Double.NaN : in.editStrength());
             double refine = a.refineStrength != null ? a.refineStrength : AdaptiveOptions.DEFAULT_REFINE_STRENGTH;
             if (a.refineVariance != null) {
@@ -88,7 +90,8 @@ final class AdaptiveRunner {
                 err.println(String.format(Locale.ROOT, "refinement noise variance %.3f = diffusers strength %.3f on the teacher's schedule",
                         a.refineVariance, refine));
             }
-            TeacherSettings ts = new TeacherSettings(teacher.name(), a.teacherSteps, a.teacherGuidance, a.teacherScheduler,
+            TeacherSettings ts = new TeacherSettings(teacher.name(), a.teacherSteps,
+                    GenerationDefaults.guidance(a.teacherGuidance, teacherFolder), a.teacherScheduler,
                     refine, in.negativePrompt());
             Gate gate = gate(a, mode, ss, ts, calibration, calibrationPath, oracle.name(), err);
             Tensor input = in.editImage() == null ? null : InputImage.toTensor(in.editImage(), size, "the image", err);

@@ -3,6 +3,7 @@ package apprentice.app;
 import ai.onnxruntime.OrtEnvironment;
 import apprentice.app.bench.BenchReport;
 import apprentice.app.bench.PipelineBench;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.onnx.runtime.RuntimeOptions;
 import apprentice.onnx.synth.SyntheticSpec;
@@ -76,9 +77,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Scheduler of the full generation. Default: the model's.")
     String scheduler;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5",
-            description = "Guidance scale; > 1 doubles the UNet batch (classifier-free guidance). Default: ${DEFAULT-VALUE}.")
-    double guidance;
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
+            description = "Guidance scale; > 1 doubles the UNet batch (classifier-free guidance). Default: the model folder's "
+                    + GenerationDefaults.FILE + ", else 7.5.")
+    Double guidance;
 
     @Option(names = "--size", paramLabel = "WxH", converter = ImageSize.Converter.class,
             description = "Image size. Default: the model's native size.")
@@ -153,7 +155,8 @@ final class BenchCommand implements Callable<Integer> {
             err.println("bench: measuring " + components.name() + " (" + warmup + " warm-up + " + iterations
                     + " timed runs each)...");
             err.flush();
-            new PipelineBench(components, new PipelineBench.Settings(prompt, "", scheduler, steps, guidance,
+            new PipelineBench(components, new PipelineBench.Settings(prompt, "", scheduler, steps,
+                    GenerationDefaults.guidance(guidance, folder),
                     imageSize.width(), imageSize.height(), warmup, iterations),
                     what -> {
                         err.println("bench: " + what + "...");

@@ -7,6 +7,7 @@ import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.adaptive.StudentStage;
 import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.DiffusionPipeline;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.core.tensor.Tensor;
 import apprentice.onnx.runtime.RuntimeOptions;
@@ -61,9 +62,10 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Student steps. Default: as `generate` (4 for LCM, 25 otherwise).")
     Integer steps;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5",
-            description = "Student guidance, as `generate`. Default: ${DEFAULT-VALUE}.")
-    double guidance;
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
+            description = "Student guidance, as `generate`. Default: the student folder's " + GenerationDefaults.FILE
+                    + ", else 7.5.")
+    Double guidance;
 
     @Option(names = "--size", paramLabel = "WxH", converter = ImageSize.Converter.class,
             description = "Image size. Default: the model's native size.")
@@ -134,7 +136,8 @@ final class CalibrateCommand implements Callable<Integer> {
                     scheduler, steps, guidance, size, null, false, edit, editImage, strength);
             ImageSize resolved = AdaptiveRunner.resolveSize(sizing, student, student.vae().downscaleFactor());
             int stepCount = steps != null ? steps : GenerateCommand.defaultSteps(scheduler, student);
-            StudentSettings settings = new StudentSettings(student.name(), stepCount, guidance, scheduler, resolved.width(),
+            StudentSettings settings = new StudentSettings(student.name(), stepCount,
+                    GenerationDefaults.guidance(guidance, folder), scheduler, resolved.width(),
                     resolved.height(), negativePrompt, bestOf, edit == null ? Double.NaN : strength);
             Tensor input = edit == null ? null : InputImage.toTensor(edit, resolved);
             int total = prompts.prompts().size();

@@ -2,6 +2,7 @@ package apprentice.app;
 
 import apprentice.core.adaptive.AdaptiveEditor;
 import apprentice.core.noise.Seeds;
+import apprentice.core.pipeline.GenerationDefaults;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +57,9 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Student steps before strength. Default: 4 for LCM, 25 otherwise.")
     Integer steps;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5", description = "Student guidance. Default: ${DEFAULT-VALUE}.")
-    double guidance;
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
+            description = "Student guidance. Default: the student folder's " + GenerationDefaults.FILE + ", else 7.5.")
+    Double guidance;
 
     @Option(names = "--size", paramLabel = "WxH", converter = ImageSize.Converter.class,
             description = "Work at this size (the image is resized). Default: the image's size, rounded down to the VAE factor.")

@@ -6,6 +6,7 @@ import apprentice.core.noise.Seeds;
 import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.GenerationRequest;
 import apprentice.core.pipeline.GenerationResult;
 import apprentice.core.pipeline.ModelComponents;
@@ -89,10 +90,10 @@ final class GenerateCommand implements Callable<Integer> {
                     + " with the lcm scheduler).")
     Integer steps;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5",
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
             description = "Classifier-free guidance scale; <= 1 turns guidance off (one UNet batch per step)."
-                    + " LCM models embed it instead. Default: ${DEFAULT-VALUE}.")
-    double guidance;
+                    + " LCM models embed it instead. Default: the model folder's " + GenerationDefaults.FILE + ", else 7.5.")
+    Double guidance;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     SizeOptions size;
@@ -196,6 +197,7 @@ final class GenerateCommand implements Callable<Integer> {
             Tensor initTensor = init == null ? null : InputImage.toTensor(init, imageSize, "--init-image", err);
             checkLatents(latents, components, imageSize, factor, total);
             int stepCount = steps != null ? steps : defaultSteps(scheduler, components);
+            double guidanceScale = GenerationDefaults.guidance(guidance, folder);
             if (init == null && spec.commandLine().getParseResult().hasMatchedOption("--strength")) {
                 err.println("note: --strength only applies with --init-image; ignored");
             }
@@ -220,14 +222,14 @@ final class GenerateCommand implements Callable<Integer> {
                 for (int k = 0; k < total; k++) {
                     String prompt = texts.get(k / count);
                     ImageMetadata.Inputs inputs = new ImageMetadata.Inputs(prompt, negativePrompt, seeds[k],
-                            components.name(), folder, scheduler, stepCount, guidance, imageSize.width(),
+                            components.name(), folder, scheduler, stepCount, guidanceScale, imageSize.width(),
                             imageSize.height(), initImage, strength, latentsFile, k, total, options.describe());
                     GenerationRequest request = GenerationRequest.builder()
                             .prompt(prompt)
                             .negativePrompt(negativePrompt)
                             .seeds(List.of(seeds[k]))
                             .steps(stepCount)
-                            .guidanceScale(guidance)
+                            .guidanceScale(guidanceScale)
                             .size(imageSize.width(), imageSize.height())
                             .scheduler(scheduler)
                             .initImage(initTensor)
@@ -319,7 +321,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new BadInputException("--steps " + steps + " is less than 1: give at least one inference step");
         }
-        if (!Double.isFinite(guidance)) {
+        if (guidance != null && !Double.isFinite(guidance)) {
             throw new BadInputException("--guidance " + guidance + " is not a finite number: give e.g. 7.5, or 1 for no guidance");
         }
         if (!(strength >= 0 && strength <= 1)) {

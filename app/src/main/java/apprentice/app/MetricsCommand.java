@@ -7,6 +7,7 @@ import apprentice.app.metrics.SampleGrid;
 import apprentice.app.metrics.SamplerSpec;
 import apprentice.core.eval.ValidationSet;
 import apprentice.core.image.AtomicFiles;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.onnx.oracle.ClipScoreOracle;
 import apprentice.onnx.runtime.RuntimeOptions;
@@ -79,10 +80,10 @@ final class MetricsCommand implements Callable<Integer> {
             description = "Student LCM step counts, one row each. Default: ${DEFAULT-VALUE}.")
     List<Integer> studentSteps;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5",
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
             description = "Guidance scale for every sampler, as `generate` (CFG for the teacher; the LCM student embeds it)."
-                    + " Default: ${DEFAULT-VALUE}.")
-    double guidance;
+                    + " Default: each model folder's " + GenerationDefaults.FILE + ", else 7.5.")
+    Double guidance;
 
     @Option(names = "--languages", paramLabel = "en[,ja]", split = ",", defaultValue = "en,ja",
             description = "Prompt languages: the validation labels in English and/or Japanese. Default: ${DEFAULT-VALUE}.")
@@ -122,7 +123,7 @@ final class MetricsCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage(), e);
         }
         int n = limit == null ? validation.size() : Math.min(limit, validation.size());
-        List<SamplerSpec> samplers = samplers();
+        List<SamplerSpec> samplers = samplers(teacherDir, studentDir);
         Files.createDirectories(out);
         try (ModelComponents teacher = RuntimeChoice.load(teacherDir, options);
              ModelComponents student = RuntimeChoice.load(studentDir, options);
@@ -156,7 +157,7 @@ final class MetricsCommand implements Callable<Integer> {
         if (batch < 1 || teacherSteps < 1 || studentSteps.stream().anyMatch(s -> s < 1)) {
             throw new BadInputException("--batch, --teacher-steps and every --student-steps value must be at least 1");
         }
-        if (!Double.isFinite(guidance)) {
+        if (guidance != null && !Double.isFinite(guidance)) {
             throw new BadInputException("--guidance " + guidance + " is not a finite number: give e.g. 7.5");
         }
         GenerateCommand.seedsFor(seed, limit == null ? 1000 : limit); // a seed range that overflows fails here
@@ -177,11 +178,13 @@ final class MetricsCommand implements Callable<Integer> {
         return out;
     }
 
-    private List<SamplerSpec> samplers() {
+    private List<SamplerSpec> samplers(Path teacherDir, Path studentDir) {
         List<SamplerSpec> out = new ArrayList<>();
-        out.add(new SamplerSpec("teacher DDIM " + teacherSteps, "teacher", "ddim", teacherSteps, guidance));
+        out.add(new SamplerSpec("teacher DDIM " + teacherSteps, "teacher", "ddim", teacherSteps,
+                GenerationDefaults.guidance(guidance, teacherDir)));
+        double studentGuidance = GenerationDefaults.guidance(guidance, studentDir);
         for (int s : studentSteps) {
-            out.add(new SamplerSpec("student LCM " + s, "student", "lcm", s, guidance));
+            out.add(new SamplerSpec("student LCM " + s, "student", "lcm", s, studentGuidance));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package apprentice.app;
 
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.onnx.runtime.OnnxModelFolder;
 import apprentice.onnx.runtime.RuntimeOptions;
@@ -39,6 +40,7 @@ public final class RuntimeChoice {
      */
     public static ModelComponents load(Path folder, RuntimeOptions options) {
         try {
+            GenerationDefaults.read(folder); // a malformed generation_config.json fails here, as bad input, not mid-run
             return OnnxModelFolder.load(folder, options);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new BadInputException("cannot use model folder " + folder + ": " + e.getMessage(), e);

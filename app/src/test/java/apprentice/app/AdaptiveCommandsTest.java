@@ -210,6 +210,7 @@ class AdaptiveCommandsTest {
         copy(student, family.resolve("student"));
         copy(teacher, family.resolve("teacher"));
         copy(oracle, family.resolve("oracle"));
+        Files.writeString(family.resolve("teacher/generation_config.json"), "{\"guidance_scale\": 2.0}");
         AppEnvironment fam = new AppEnvironment(false, home, dir.resolve("cache"));
         CliRun cal = CliRun.in(fam, "calibrate", "--prompts", prompts.toString(), "--guidance", "1",
                 "-o", family.resolve("calibration.json").toString());
@@ -220,6 +221,8 @@ class AdaptiveCommandsTest {
         Map<String, Object> m = PngMetadata.read(pngs(out).get(0)).json();
         assertEquals("adaptive text-to-image", m.get("mode"));
         assertTrue(String.valueOf(m.get("calibration")).endsWith("calibration.json"));
+        assertEquals(2.0, ((Number) m.get("teacher_guidance")).doubleValue(), "the teacher folder's recommended guidance");
+        assertEquals(1.0, ((Number) m.get("student_guidance")).doubleValue(), "the student's, given on the command line");
         Path plain = dir.resolve("plain");
         CliRun p = CliRun.in(fam, "generate", "--no-adaptive", "--guidance", "1", "--seed", "3", "-o", plain.toString(), "a fox");
         assertEquals(0, p.exitCode(), p.toString());

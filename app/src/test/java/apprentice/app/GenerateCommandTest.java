@@ -64,6 +64,32 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theModelFoldersRecommendedGuidanceIsTheDefaultAndAnExplicitGuidanceWins() throws Exception {
+        Path folder = TinyModel.copy(dir.resolve("recommends"));
+        Files.writeString(folder.resolve("generation_config.json"), "{\"guidance_scale\": 2.5}");
+        model = folder.toString();
+        CliRun r = generate("a cat", "--seed", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(2.5, ((Number) PngMetadata.read(written(".png").get(0)).json().get("guidance_scale")).doubleValue());
+
+        out = dir.resolve("explicit");
+        CliRun g = generate("a cat", "--seed", "1", "-g", "4");
+        assertEquals(0, g.exitCode(), g.toString());
+        assertEquals(4.0, ((Number) PngMetadata.read(written(".png").get(0)).json().get("guidance_scale")).doubleValue());
+    }
+
+    @Test
+    void aMalformedGenerationConfigIsBadInputNamingTheFile() throws Exception {
+        Path folder = TinyModel.copy(dir.resolve("broken"));
+        Files.writeString(folder.resolve("generation_config.json"), "{\"guidance_scale\": \"high\"}");
+        model = folder.toString();
+        CliRun r = generate("a cat", "--seed", "1");
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("generation_config.json: guidance_scale is \"high\", not a number"), r.err());
+        assertEquals(0, written(".png").size(), "nothing written");
+    }
+
+    @Test
     void writesPngAndSidecarWhoseMetadataRoundTripsEveryParameter() throws Exception {
         CliRun r = generate("a cat", "-n", "blurry, dark", "--seed", "7", "-s", "euler", "-g", "3", "--size", "64x64");
         assertEquals(0, r.exitCode(), r.toString());

@@ -16,6 +16,7 @@ import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.onnx.oracle.Oracles;
 import apprentice.onnx.runtime.RuntimeOptions;
@@ -106,17 +107,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Student step counts drawn as stand-alone points. Default: ${DEFAULT-VALUE}.")
     List<Integer> studentSteps;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "W", defaultValue = "7.5",
-            description = "Student guidance (must match the calibration). Default: ${DEFAULT-VALUE}.")
-    double guidance;
+    @Option(names = {"-g", "--guidance"}, paramLabel = "W",
+            description = "Student guidance (must match the calibration). Default: the student folder's "
+                    + GenerationDefaults.FILE + ", else 7.5.")
+    Double guidance;
 
     @Option(names = "--teacher-steps", paramLabel = "N", defaultValue = "12",
             description = "Steps the teacher really runs when refining or regenerating (paper, LCM-SDXL: 12 at strength 0.7, so"
                     + " k = 50 costs 4 + 6 = 10 NFE). Default: ${DEFAULT-VALUE}.")
     int teacherSteps;
 
-    @Option(names = "--teacher-guidance", paramLabel = "W", defaultValue = "7.5", description = "Teacher CFG. Default: ${DEFAULT-VALUE}.")
-    double teacherGuidance;
+    @Option(names = "--teacher-guidance", paramLabel = "W",
+            description = "Teacher CFG. Default: the teacher folder's " + GenerationDefaults.FILE + ", else 7.5.")
+    Double teacherGuidance;
 
     @Option(names = "--refine-strength", paramLabel = "S", defaultValue = "0.7",
             description = "Refinement strength, diffusers' img2img convention (fraction of the teacher's timesteps run)."
@@ -193,8 +196,10 @@ public final class EvaluateCommand implements Callable<Integer> {
              Oracle oracle = openOracle(oracleDir, options);
              ClipMeasures measures = ClipMeasures.open(oracle, clipDir, clipDir.equals(oracleDir), options)) {
             int size = student.defaultImageSize();
-            StudentSettings ss = StudentSettings.textToImage(student.name(), steps, guidance, null, size, size);
-            TeacherSettings ts = new TeacherSettings(teacher.name(), teacherSteps, teacherGuidance, null, refineStrength, "");
+            StudentSettings ss = StudentSettings.textToImage(student.name(), steps,
+                    GenerationDefaults.guidance(guidance, studentDir), null, size, size);
+            TeacherSettings ts = new TeacherSettings(teacher.name(), teacherSteps,
+                    GenerationDefaults.guidance(teacherGuidance, teacherDir), null, refineStrength, "");
             EvalSettings settings;
             try {
                 settings = new EvalSettings(ss, studentSteps, ts, EvalSettings.refineCurve(teacherSteps), ddimSteps, dpmSteps, bestOf, ks,

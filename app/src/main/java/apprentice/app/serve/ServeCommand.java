@@ -7,6 +7,7 @@ import apprentice.app.RuntimeChoice;
 import apprentice.core.adaptive.CalibrationFile;
 import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.oracle.Oracle;
+import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.onnx.oracle.Oracles;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.ModelComponents;
@@ -218,6 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .withQueue(queue, maxBatch, Duration.ofMillis(batchWindowMs))
                     .withTimeout(Duration.ofSeconds(timeoutSeconds))
                     .withMaxBody(maxBody);
+            settings = folderGuidance(settings, studentDir, teacherDir);
             if (cal != null && defaultCalibration && (o == null || !calibrationProblems(cal, s, o).isEmpty())) {
                 err.println("warning: ignoring " + builtInCalibration + " (" + (o == null ? "no oracle loaded"
                         : String.join("; ", calibrationProblems(cal, s, o))) + "): every draft uses the online τ");
@@ -270,6 +272,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBody < 1024) {
             throw new BadInputException("--max-body " + maxBody + " is too small: give at least 1024 bytes");
         }
+    }
+
+    /** Default guidance from the model folders' {@value GenerationDefaults#FILE} where they recommend one. */
+    static ServeSettings folderGuidance(ServeSettings d, Path studentDir, Path teacherDir) {
+        Double student = GenerationDefaults.read(studentDir).guidanceScale();
+        Double teacher = teacherDir == null ? null : GenerationDefaults.read(teacherDir).guidanceScale();
+        return d.withDefaults(d.studentSteps(), student != null ? student : d.studentGuidance(), d.teacherSteps(),
+                teacher != null ? teacher : d.teacherGuidance(), d.refineStrength(), d.budgetK());
     }
 
     /** The built-in family's teacher, only when the student is the built-in default too (never mix a user's student with it). */
