@@ -63,11 +63,16 @@ class GenerateCommandTest {
         }
     }
 
+    /** Points the runs at a copy of the tiny model whose folder holds {@code json} as its generation_config.json. */
+    private void useModelWithGenerationConfig(String json) throws Exception {
+        Path folder = TinyModel.copy(dir.resolve("with-generation-config"));
+        Files.writeString(folder.resolve("generation_config.json"), json);
+        model = folder.toString();
+    }
+
     @Test
     void theModelFoldersRecommendedGuidanceIsTheDefaultAndAnExplicitGuidanceWins() throws Exception {
-        Path folder = TinyModel.copy(dir.resolve("recommends"));
-        Files.writeString(folder.resolve("generation_config.json"), "{\"guidance_scale\": 2.5}");
-        model = folder.toString();
+        useModelWithGenerationConfig("{\"guidance_scale\": 2.5}");
         CliRun r = generate("a cat", "--seed", "1");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(2.5, ((Number) PngMetadata.read(written(".png").get(0)).json().get("guidance_scale")).doubleValue());
@@ -80,9 +85,7 @@ class GenerateCommandTest {
 
     @Test
     void aMalformedGenerationConfigIsBadInputNamingTheFile() throws Exception {
-        Path folder = TinyModel.copy(dir.resolve("broken"));
-        Files.writeString(folder.resolve("generation_config.json"), "{\"guidance_scale\": \"high\"}");
-        model = folder.toString();
+        useModelWithGenerationConfig("{\"guidance_scale\": \"high\"}");
         CliRun r = generate("a cat", "--seed", "1");
         assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.toString());
         assertTrue(r.err().contains("generation_config.json: guidance_scale is \"high\", not a number"), r.err());
