@@ -118,6 +118,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void theTeacherFoldersRecommendedGuidanceBecomesTheServersDefault(@TempDir Path dir) throws Exception {
+        Path student = java.nio.file.Files.createDirectories(dir.resolve("student"));
+        Path teacher = java.nio.file.Files.createDirectories(dir.resolve("teacher"));
+        java.nio.file.Files.writeString(teacher.resolve("generation_config.json"), "{\"guidance_scale\": 3.0}");
+        ServeSettings d = ServeSettings.defaults();
+        ServeSettings s = ServeCommand.folderGuidance(d, student, teacher);
+        assertEquals(3.0, s.teacherGuidance());
+        assertEquals(d.studentGuidance(), s.studentGuidance(), "a student folder without the file keeps the server default");
+        assertEquals(d.teacherGuidance(), ServeCommand.folderGuidance(d, student, null).teacherGuidance(), "no teacher loaded");
+    }
+
+    @Test
     void badOptionsAreBadInput(@TempDir Path dir) {
         BadInputException port = assertThrows(BadInputException.class,
                 () -> command("--port", "70000").launch(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
