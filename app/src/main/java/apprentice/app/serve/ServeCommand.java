@@ -276,10 +276,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Default guidance from the model folders' {@value GenerationDefaults#FILE} where they recommend one. */
     static ServeSettings folderGuidance(ServeSettings d, Path studentDir, Path teacherDir) {
-        Double student = GenerationDefaults.read(studentDir).guidanceScale();
-        Double teacher = teacherDir == null ? null : GenerationDefaults.read(teacherDir).guidanceScale();
-        return d.withDefaults(d.studentSteps(), student != null ? student : d.studentGuidance(), d.teacherSteps(),
-                teacher != null ? teacher : d.teacherGuidance(), d.refineStrength(), d.budgetK());
+        return d.withDefaults(d.studentSteps(), GenerationDefaults.read(studentDir).guidanceOr(d.studentGuidance()),
+                d.teacherSteps(), GenerationDefaults.read(teacherDir).guidanceOr(d.teacherGuidance()), d.refineStrength(),
+                d.budgetK());
     }
 
     /** The built-in family's teacher, only when the student is the built-in default too (never mix a user's student with it). */

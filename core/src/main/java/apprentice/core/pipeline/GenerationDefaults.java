@@ -57,7 +57,12 @@ public record GenerationDefaults(Double guidanceScale) {
 
     /** The recommended guidance, else diffusers' {@value GenerationRequest#DEFAULT_GUIDANCE}. */
     public double guidance() {
-        return guidanceScale != null ? guidanceScale : GenerationRequest.DEFAULT_GUIDANCE;
+        return guidanceOr(GenerationRequest.DEFAULT_GUIDANCE);
+    }
+
+    /** The recommended guidance, else {@code fallback} (e.g. a server's own default). */
+    public double guidanceOr(double fallback) {
+        return guidanceScale != null ? guidanceScale : fallback;
     }
 
     /** {@code given} when the user set it, else what {@code folder} recommends, else 7.5. */
