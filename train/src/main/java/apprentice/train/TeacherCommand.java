@@ -3,6 +3,7 @@ package apprentice.train;
 import apprentice.train.data.EmojiDataset;
 import apprentice.train.diffusion.TeacherTrainer;
 import apprentice.train.diffusion.UnetShape;
+import apprentice.train.nn.Checkpoint;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,19 +27,32 @@ final class TeacherCommand implements Callable<Integer> {
     String unetChannels;
     @Option(names = "--unet-layers", description = "residual blocks per level (default 1)") Integer unetLayers;
     @Option(names = "--unet-heads", description = "attention heads (default 2)") Integer unetHeads;
+    @Option(names = "--text-time-embedding", description = "add the mean text state to the time embedding (add_embedding)")
+    boolean textTimeEmbedding;
+    @Option(names = "--position-map", description = "add a learned position map after conv_in (conv_in_position)")
+    boolean positionMap;
+    @Option(names = "--init-from", description = "a fresh run starts from this teacher checkpoint's weights (its shape "
+            + "unless --unet-* say otherwise); new parameters start at zero")
+    Path initFrom;
 
     @Override
     public Integer call() throws Exception {
         new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
-                new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma), System.out).run();
+                new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma,
+                        initFrom), System.out).run();
         return 0;
     }
 
-    private UnetShape shape() {
-        if (unetChannels == null && unetLayers == null && unetHeads == null) {
+    private UnetShape shape() throws java.io.IOException {
+        boolean sized = unetChannels != null || unetLayers != null || unetHeads != null;
+        if (!sized && !textTimeEmbedding && !positionMap && initFrom == null) {
             return null;
         }
-        UnetShape d = UnetShape.SMALL;
+        UnetShape d = initFrom != null ? UnetShape.of(Checkpoint.require(initFrom).state()) : UnetShape.SMALL;
+        return sized(d).withConditioning(textTimeEmbedding, positionMap);
+    }
+
+    private UnetShape sized(UnetShape d) {
         int layers = unetLayers != null ? unetLayers : d.layersPerBlock();
         int heads = unetHeads != null ? unetHeads : d.heads();
         return unetChannels != null ? UnetShape.parse(unetChannels, layers, heads) : new UnetShape(d.channels(), layers, heads);

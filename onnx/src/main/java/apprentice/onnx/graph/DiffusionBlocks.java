@@ -135,6 +135,28 @@ public class DiffusionBlocks extends Layers {
         return linear(prefix + ".linear_2", h, outDim, outDim, true);
     }
 
+    /**
+     * The caption as a time-embedding term: {@code prefix.linear(mean over tokens of context)},
+     * {@code [B, S, D] -> [B, outDim]}. Padding positions count too: under CLIP's causal mask they
+     * summarise the whole caption.
+     */
+    public String textTimeEmbedding(String prefix, String context, int contextDim, int outDim) {
+        String pooled = g.op("ReduceMean", List.of(context), attrs("axes", new long[] {1}, "keepdims", 0L));
+        return linear(prefix + ".linear", pooled, contextDim, outDim, true);
+    }
+
+    /**
+     * Adds the learned position map {@code name [1, C, size, size]} to {@code x [B, C, H, W]}, bilinearly
+     * resized to H×W (the identity at the trained size), so other latent sizes still run.
+     */
+    public String addPositionMap(String name, String x, int channels, int size) {
+        String map = param(name, WeightInit.NORM_SHIFT, 1, channels, size, size);
+        String sizes = g.op("Concat", List.of(g.constInt64(1, channels), dim(x, 2), dim(x, 3)), attrs("axis", 0L));
+        String resized = g.op("Resize", List.of(map, "", "", sizes),
+                attrs("mode", "linear", "coordinate_transformation_mode", "half_pixel"));
+        return g.op("Add", x, resized);
+    }
+
     // ---- UNet / VAE blocks ----
 
     /**

@@ -20,10 +20,25 @@ import java.util.Arrays;
  * @param timestepScalar {@code timestep} has shape {@code []} (Optimum) rather than {@code [batch_size]}
  * @param timestepCondDim width of an LCM {@code timestep_cond} input, 0 for none
  * @param sampleSize the latent side the model is meant for ({@code sample_size} in unet/config.json)
+ * @param textTimeEmbedding add {@code add_embedding.linear(mean over tokens of encoder_hidden_states)} to the time
+ *                          embedding, so every resnet sees the caption (like class conditioning in ADM); the
+ *                          cross-attention levels alone left the emoji teacher's text path underused
+ * @param positionEmbedding add a learned {@code conv_in_position [1, C0, sampleSize, sampleSize]} map (resized to the
+ *                          input's H×W) after {@code conv_in}, so that a pure-noise input still tells each pixel
+ *                          where it is; a shallow UNet otherwise knows position only from zero padding
  */
 public record UnetConfig(int inChannels, int outChannels, int[] blockChannels, int layersPerBlock,
                          int attentionFromLevel, int heads, int normGroups, int crossAttentionDim,
-                         ElementType timestepType, boolean timestepScalar, int timestepCondDim, int sampleSize) {
+                         ElementType timestepType, boolean timestepScalar, int timestepCondDim, int sampleSize,
+                         boolean textTimeEmbedding, boolean positionEmbedding) {
+    /** A plain diffusers-style UNet: no text time embedding, no position map. */
+    public UnetConfig(int inChannels, int outChannels, int[] blockChannels, int layersPerBlock, int attentionFromLevel,
+                      int heads, int normGroups, int crossAttentionDim, ElementType timestepType, boolean timestepScalar,
+                      int timestepCondDim, int sampleSize) {
+        this(inChannels, outChannels, blockChannels, layersPerBlock, attentionFromLevel, heads, normGroups,
+                crossAttentionDim, timestepType, timestepScalar, timestepCondDim, sampleSize, false, false);
+    }
+
     public UnetConfig {
         blockChannels = blockChannels.clone();
         if (blockChannels.length == 0 || layersPerBlock <= 0 || heads <= 0 || normGroups <= 0 || crossAttentionDim <= 0
@@ -68,13 +83,14 @@ public record UnetConfig(int inChannels, int outChannels, int[] blockChannels, i
                 && outChannels == u.outChannels && layersPerBlock == u.layersPerBlock
                 && attentionFromLevel == u.attentionFromLevel && heads == u.heads && normGroups == u.normGroups
                 && crossAttentionDim == u.crossAttentionDim && timestepType == u.timestepType
-                && timestepScalar == u.timestepScalar && timestepCondDim == u.timestepCondDim && sampleSize == u.sampleSize;
+                && timestepScalar == u.timestepScalar && timestepCondDim == u.timestepCondDim && sampleSize == u.sampleSize
+                && textTimeEmbedding == u.textTimeEmbedding && positionEmbedding == u.positionEmbedding;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(blockChannels) * 31 + java.util.Objects.hash(inChannels, outChannels, layersPerBlock,
-                attentionFromLevel, heads, normGroups, crossAttentionDim, timestepType, timestepScalar, timestepCondDim, sampleSize);
+                attentionFromLevel, heads, normGroups, crossAttentionDim, timestepType, timestepScalar, timestepCondDim, sampleSize, textTimeEmbedding, positionEmbedding);
     }
 
     @Override
@@ -83,6 +99,7 @@ public record UnetConfig(int inChannels, int outChannels, int[] blockChannels, i
                 + ", attentionFromLevel=" + attentionFromLevel + ", heads=" + heads + ", normGroups=" + normGroups
                 + ", crossAttentionDim=" + crossAttentionDim + ", timestep=" + timestepType
                 + (timestepScalar ? "[]" : "[batch_size]") + ", timestepCondDim=" + timestepCondDim
-                + ", sampleSize=" + sampleSize + "]";
+                + ", sampleSize=" + sampleSize + (textTimeEmbedding ? ", textTimeEmbedding" : "")
+                + (positionEmbedding ? ", positionEmbedding" : "") + "]";
     }
 }

@@ -20,7 +20,8 @@ import static apprentice.onnx.graph.GraphBuilder.attrs;
  * {@code down_blocks.i.attentions.j}, {@code down_blocks.i.downsamplers.0}, {@code mid_block},
  * {@code up_blocks.i.…}, {@code conv_norm_out}, {@code conv_out}), with linear projections in the
  * transformers (SD 2.x's {@code use_linear_projection=True}), flip_sin_to_cos=True, freq_shift=0.
- * Height and width must be multiples of {@link UnetConfig#sizeMultiple()}.
+ * Height and width must be multiples of {@link UnetConfig#sizeMultiple()}. Two optional additions that
+ * diffusers' class lacks ({@code add_embedding}, {@code conv_in_position}) are described in {@link UnetConfig}.
  */
 public final class UnetGraph {
     private UnetGraph() {
@@ -45,8 +46,14 @@ public final class UnetGraph {
         String t = b.timestepsToBatch(timestep, c.timestepType(), sample);
         String emb = b.timestepEmbedding(t, ch[0], true, 0f, 10000f);
         String tEmb = b.timestepMlp("time_embedding", emb, ch[0], temb, cond, c.timestepCondDim());
+        if (c.textTimeEmbedding()) {
+            tEmb = g.op("Add", tEmb, b.textTimeEmbedding("add_embedding", context, c.crossAttentionDim(), temb));
+        }
 
         String h = b.conv2d("conv_in", sample, c.inChannels(), ch[0], 3, 1, 1);
+        if (c.positionEmbedding()) {
+            h = b.addPositionMap("conv_in_position", h, ch[0], c.sampleSize());
+        }
         Deque<String> skips = new ArrayDeque<>();
         Deque<Integer> skipChannels = new ArrayDeque<>();
         skips.push(h);

@@ -28,9 +28,15 @@ public final class TeacherTrainer {
     /**
      * {@code unet} null: the shape of the checkpoint being resumed, or {@link UnetShape#SMALL} for a fresh run.
      * {@code minSnrGamma} ≤ 0: plain ε-MSE; otherwise each sample's loss is weighted by min(SNR, γ)/SNR.
+     * {@code initFrom}: a fresh run starts from that teacher checkpoint's (EMA) weights wherever the names match;
+     * parameters it lacks (a new branch) keep their initial values. Null: random initialisation.
      */
     public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
-                           UnetShape unet, float minSnrGamma) {
+                           UnetShape unet, float minSnrGamma, Path initFrom) {
+        public Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
+                        UnetShape unet, float minSnrGamma) {
+            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null);
+        }
     }
 
     private final EmojiDataset data;
@@ -58,6 +64,9 @@ public final class TeacherTrainer {
             UnetShape shape = shape(c);
             ParamStore ps = new ParamStore(root, s.seed());
             UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim(), shape));
+            if (c == null && s.initFrom() != null) {
+                initFrom(ps);
+            }
             Adam adam = new Adam(ps, 0.9f, 0.999f, 0.01f, 1.0f);
             Ema ema = new Ema(ps);
             long step = 0;
@@ -68,7 +77,8 @@ public final class TeacherTrainer {
                 seconds = c.seconds();
                 log.printf("resuming teacher from step %d%n", step);
             } else {
-                log.printf("training teacher from scratch: %d parameters, UNet %s%n", ps.count(), shape);
+                log.printf("training teacher %s: %d parameters, UNet %s%n",
+                        s.initFrom() == null ? "from scratch" : "from " + s.initFrom(), ps.count(), shape);
             }
             int[] train = data.indices(false);
             Progress progress = new Progress(log, "teacher", s.steps(), step);
@@ -135,6 +145,13 @@ public final class TeacherTrainer {
                 }
             }
         }
+    }
+
+    private void initFrom(ParamStore ps) throws IOException {
+        Checkpoint.Loaded from = Checkpoint.require(s.initFrom());
+        List<String> kept = Checkpoint.loadMatching(from, s.initFrom(), ps);
+        log.printf("initialised from %s (step %d, EMA weights); new parameters at their initial values: %s%n",
+                s.initFrom(), from.step(), kept);
     }
 
     /** A resumed run keeps its checkpoint's shape; asking for another one is an error rather than a silent restart. */

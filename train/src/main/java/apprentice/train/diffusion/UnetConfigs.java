@@ -22,12 +22,13 @@ public final class UnetConfigs {
     /** Attention from the second level down (8×8 and below), as in the first family. */
     public static UnetConfig teacher(int textDim, UnetShape shape) {
         return new UnetConfig(4, 4, shape.channels(), shape.layersPerBlock(), 1, shape.heads(), 8, textDim,
-                ElementType.INT64, false, 0, 16);
+                ElementType.INT64, false, 0, 16, shape.textTimeEmbedding(), shape.positionEmbedding());
     }
 
     /** The teacher's network plus the LCM guidance embedding. */
     public static UnetConfig student(int textDim, UnetShape shape) {
         return new UnetConfig(4, 4, shape.channels(), shape.layersPerBlock(), 1, shape.heads(), 8, textDim,
-                ElementType.INT64, false, GUIDANCE_EMBED_DIM, 16);
+                ElementType.INT64, false, GUIDANCE_EMBED_DIM, 16, shape.textTimeEmbedding(),
+                shape.positionEmbedding());
     }
 }

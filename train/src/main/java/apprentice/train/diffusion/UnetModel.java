@@ -26,7 +26,9 @@ public final class UnetModel {
     private final Linear condProj;
     private final Linear time1;
     private final Linear time2;
+    private final Linear addEmbedding;
     private final Conv2d convIn;
+    private final NDArray positionMap;
     private final List<Object> down = new ArrayList<>();
     private final List<Object> mid = new ArrayList<>();
     private final List<Object> up = new ArrayList<>();
@@ -56,7 +58,11 @@ public final class UnetModel {
         condProj = c.timestepCondDim() > 0 ? new Linear(ps, "time_embedding.cond_proj", c.timestepCondDim(), ch[0], false) : null;
         time1 = new Linear(ps, "time_embedding.linear_1", ch[0], temb, true);
         time2 = new Linear(ps, "time_embedding.linear_2", temb, temb, true);
+        // both additions start at zero, so a plain checkpoint loaded into them (--init-from) samples as before
+        addEmbedding = c.textTimeEmbedding() ? Linear.zeros(ps, "add_embedding.linear", c.crossAttentionDim(), temb, true) : null;
         convIn = Conv2d.same3(ps, "conv_in", c.inChannels(), ch[0]);
+        positionMap = c.positionEmbedding()
+                ? ps.constant("conv_in_position", new Shape(1, ch[0], c.sampleSize(), c.sampleSize()), 0f) : null;
         Deque<Integer> skipChannels = new ArrayDeque<>();
         skipChannels.push(ch[0]);
         int cur = ch[0];
@@ -120,8 +126,18 @@ public final class UnetModel {
             emb = emb.add(condProj.forward(timestepCond));
         }
         NDArray tEmb = time2.forward(Ops.silu(time1.forward(emb)));
+        if (addEmbedding != null) {
+            tEmb = tEmb.add(addEmbedding.forward(context.mean(new int[] {1})));
+        }
         NDArray tAct = Ops.silu(tEmb);
         NDArray h = convIn.forward(sample);
+        if (positionMap != null) {
+            if (h.getShape().get(2) != config.sampleSize() || h.getShape().get(3) != config.sampleSize()) {
+                throw new IllegalArgumentException("this UNet's position map is " + config.sampleSize() + "×"
+                        + config.sampleSize() + "; training and parity run at that latent size, got " + sample.getShape());
+            }
+            h = h.add(positionMap);
+        }
         Deque<NDArray> skips = new ArrayDeque<>();
         skips.push(h);
         for (Object o : down) {

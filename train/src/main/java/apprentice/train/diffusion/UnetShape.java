@@ -8,12 +8,18 @@ import java.util.Arrays;
 /**
  * The size knobs of an emoji UNet: channels per resolution level, residual blocks per level and attention
  * heads. A teacher's shape is chosen when its training starts and recorded in its checkpoint ({@code "unet"}),
- * so resuming, distilling a student from it and exporting it all rebuild the same network.
+ * so resuming, distilling a student from it and exporting it all rebuild the same network. The two flags switch on
+ * {@link apprentice.onnx.graph.UnetConfig}'s text time embedding and position map (checkpoints without them: off).
  */
-public record UnetShape(int[] channels, int layersPerBlock, int heads) {
+public record UnetShape(int[] channels, int layersPerBlock, int heads, boolean textTimeEmbedding,
+                        boolean positionEmbedding) {
     /** The shape of the first shipped family (about 1.0 M parameters); checkpoints without a record have it. */
     public static final UnetShape SMALL = new UnetShape(new int[] {32, 64}, 1, 2);
     private static final String KEY = "unet";
+
+    public UnetShape(int[] channels, int layersPerBlock, int heads) {
+        this(channels, layersPerBlock, heads, false, false);
+    }
 
     public UnetShape {
         channels = channels.clone();
@@ -26,6 +32,11 @@ public record UnetShape(int[] channels, int layersPerBlock, int heads) {
     @Override
     public int[] channels() {
         return channels.clone();
+    }
+
+    /** This shape with the text time embedding and position map switched as given. */
+    public UnetShape withConditioning(boolean textTime, boolean position) {
+        return new UnetShape(channels, layersPerBlock, heads, textTime, position);
     }
 
     /** Parses {@code "64,128"} (channels per level) with the given layers and heads. */
@@ -49,7 +60,8 @@ public record UnetShape(int[] channels, int layersPerBlock, int heads) {
         for (int i = 0; i < ch.length; i++) {
             ch[i] = u.path("channels").get(i).asInt();
         }
-        return new UnetShape(ch, u.path("layersPerBlock").asInt(), u.path("heads").asInt());
+        return new UnetShape(ch, u.path("layersPerBlock").asInt(), u.path("heads").asInt(),
+                u.path("textTimeEmbedding").asBoolean(false), u.path("positionEmbedding").asBoolean(false));
     }
 
     /** Records this shape in a checkpoint state. */
@@ -58,22 +70,25 @@ public record UnetShape(int[] channels, int layersPerBlock, int heads) {
         Arrays.stream(channels).forEach(u.putArray("channels")::add);
         u.put("layersPerBlock", layersPerBlock);
         u.put("heads", heads);
+        u.put("textTimeEmbedding", textTimeEmbedding);
+        u.put("positionEmbedding", positionEmbedding);
         state.set(KEY, u);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof UnetShape s && Arrays.equals(channels, s.channels) && layersPerBlock == s.layersPerBlock
-                && heads == s.heads;
+                && heads == s.heads && textTimeEmbedding == s.textTimeEmbedding && positionEmbedding == s.positionEmbedding;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(channels) + layersPerBlock) + heads;
+        return java.util.Objects.hash(Arrays.hashCode(channels), layersPerBlock, heads, textTimeEmbedding, positionEmbedding);
     }
 
     @Override
     public String toString() {
-        return Arrays.toString(channels) + " x" + layersPerBlock + ", " + heads + " heads";
+        return Arrays.toString(channels) + " x" + layersPerBlock + ", " + heads + " heads"
+                + (textTimeEmbedding ? ", text time embedding" : "") + (positionEmbedding ? ", position map" : "");
     }
 }

@@ -124,4 +124,24 @@ public final class Checkpoint {
             ps.set(name, v);
         }
     }
+
+    /**
+     * Warm start: copies every parameter of {@code ps} that the checkpoint has (EMA values when present) and
+     * returns the names it lacks, which keep their initial values. A parameter of another size is an error.
+     */
+    public static java.util.List<String> loadMatching(Loaded c, Path dir, ParamStore ps) throws IOException {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (String name : ps.all().keySet()) {
+            float[] v = c.tensors().getOrDefault("ema." + name, c.tensors().get("param." + name));
+            if (v == null) {
+                missing.add(name);
+            } else if (v.length != ps.get(name).getShape().size()) {
+                throw new IOException(dir + " has '" + name + "' with " + v.length + " values, this model needs "
+                        + ps.get(name).getShape() + ": warm-start from a model of the same sizes");
+            } else {
+                ps.set(name, v);
+            }
+        }
+        return missing;
+    }
 }

@@ -13,13 +13,28 @@ public final class Linear {
     private final NDArray b;
 
     public Linear(ParamStore ps, String prefix, int in, int out, boolean bias) {
+        this(ps, prefix, in, out, bias, false);
+    }
+
+    private Linear(ParamStore ps, String prefix, int in, int out, boolean bias, boolean zero) {
         this.prefix = prefix;
         this.in = in;
         this.out = out;
         this.bias = bias;
         double bound = 1.0 / Math.sqrt(in);
-        this.w = ps.uniform(prefix + ".weight", new Shape(out, in), bound);
-        this.b = bias ? ps.uniform(prefix + ".bias", new Shape(out), bound) : null;
+        this.w = zero ? ps.constant(prefix + ".weight", new Shape(out, in), 0f)
+                : ps.uniform(prefix + ".weight", new Shape(out, in), bound);
+        this.b = !bias ? null : zero ? ps.constant(prefix + ".bias", new Shape(out), 0f)
+                : ps.uniform(prefix + ".bias", new Shape(out), bound);
+    }
+
+    /**
+     * A layer that starts as the zero map: a branch added to a trained network leaves its outputs unchanged
+     * until training moves it (and draws nothing from the store's random stream, so the other parameters keep
+     * their seeded initial values).
+     */
+    public static Linear zeros(ParamStore ps, String prefix, int in, int out, boolean bias) {
+        return new Linear(ps, prefix, in, out, bias, true);
     }
 
     public NDArray forward(NDArray x) {

@@ -2,6 +2,7 @@ package apprentice.train.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,5 +56,20 @@ class UnetShapeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UnetShape.parse("64;128", 1, 4));
         assertTrue(e.getMessage().contains("--unet-channels") && e.getMessage().contains("64,128"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> UnetShape.parse("64,128", 0, 4));
+    }
+
+    @Test
+    void conditioningFlagsRoundTripThroughACheckpointAndOldStatesHaveThemOff() {
+        UnetShape with = UnetShape.parse("64,128", 1, 4).withConditioning(true, true);
+        com.fasterxml.jackson.databind.node.ObjectNode st = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        with.writeTo(st);
+        assertEquals(with, UnetShape.of(st));
+        assertTrue(UnetConfigs.teacher(64, with).textTimeEmbedding());
+        assertTrue(UnetConfigs.student(64, with).positionEmbedding());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) st.get("unet")).remove("textTimeEmbedding");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) st.get("unet")).remove("positionEmbedding");
+        UnetShape old = UnetShape.of(st);
+        assertEquals(UnetShape.parse("64,128", 1, 4), old);
+        assertFalse(old.textTimeEmbedding() || old.positionEmbedding());
     }
 }

@@ -201,11 +201,53 @@ class ExportParityTest {
         unetParity(new UnetConfig(4, 4, new int[] {8}, 1, 2, 2, 4, 12, ElementType.INT64, false, 0, 8));
     }
 
+    @Test
+    void unetWithTextTimeEmbeddingAndPositionMap() throws OrtException {
+        UnetConfig c = new UnetConfig(4, 4, new int[] {16, 32}, 1, 1, 2, 4, 12, ElementType.INT64, false, 8, 8, true, true);
+        // both branches start at zero: give them weights as large as the rest so a wrong graph cannot hide
+        float[] out = unetParity(c, ps -> {
+            ps.set("add_embedding.linear.weight", random(64 * 12, 11, 0.3f));
+            ps.set("conv_in_position", random(16 * 8 * 8, 12, 0.5f));
+        });
+        float[] plain = unetParity(c, ps -> {
+            ps.set("add_embedding.linear.weight", new float[64 * 12]);
+            ps.set("add_embedding.linear.bias", new float[64]);
+            ps.set("conv_in_position", new float[16 * 8 * 8]);
+        });
+        double diff = 0;
+        for (int i = 0; i < out.length; i++) {
+            diff = Math.max(diff, Math.abs(out[i] - plain[i]));
+        }
+        assertTrue(diff > 1e-2, "the two branches should change the output, max difference " + diff);
+    }
+
+    @Test
+    void positionMapIsResizedForOtherLatentSizes() throws OrtException {
+        UnetConfig c = new UnetConfig(4, 4, new int[] {16, 32}, 1, 1, 2, 4, 12, ElementType.INT64, false, 0, 8, true, true);
+        try (NDManager m = manager.newSubManager()) {
+            ParamStore ps = new ParamStore(m, 7);
+            new UnetModel(ps, c);
+            perturb(ps, 8);
+            Map<String, OnnxTensor> in = new java.util.HashMap<>(Map.of(
+                    "sample", floats(random(4 * 16 * 12, 9, 1f), 1, 4, 16, 12),
+                    "timestep", longs(new long[] {500}, 1),
+                    "encoder_hidden_states", floats(random(5 * 12, 10, 1f), 1, 5, 12)));
+            float[] out = run(UnetGraph.build(c, Weights.of(ps, null)), in).get("out_sample");
+            assertEquals(4 * 16 * 12, out.length, "a 16×12 latent through an 8×8 position map");
+        }
+    }
+
     void unetParity(UnetConfig c) throws OrtException {
+        unetParity(c, ps -> { });
+    }
+
+    /** Checks ONNX Runtime against DJL for {@code c} (weights perturbed, then {@code adjust}ed) and returns the output. */
+    float[] unetParity(UnetConfig c, java.util.function.Consumer<ParamStore> adjust) throws OrtException {
         try (NDManager m = manager.newSubManager()) {
             ParamStore ps = new ParamStore(m, 7);
             UnetModel unet = new UnetModel(ps, c);
             perturb(ps, 8);
+            adjust.accept(ps);
             float[] x = random(2 * 4 * 8 * 8, 9, 1f);
             float[] ctx = random(2 * 5 * 12, 10, 1f);
             float[] cond = new float[2 * 8];
@@ -225,6 +267,7 @@ class ExportParityTest {
             Map<String, float[]> ort = run(UnetGraph.build(c, w), in);
             Weights.requireAllUsed(w, "unet");
             assertClose(djl, ort.get("out_sample"), "unet out_sample");
+            return djl;
         }
     }
 

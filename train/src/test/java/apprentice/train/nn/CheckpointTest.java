@@ -124,4 +124,27 @@ class CheckpointTest {
             assertTrue(e.getMessage().contains("conv.weight") && e.getMessage().contains("delete the stage folder"), e.getMessage());
         }
     }
+
+    @Test
+    void aWarmStartCopiesMatchingEmaWeightsAndReportsTheNewOnes() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Run trained = Run.create(m, 1);
+            trained.step(m, 0);
+            trained.ema().update(0.5f);
+            Checkpoint.save(tmp, Checkpoint.collect(trained.ps(), trained.adam(), trained.ema()), trained.state(1));
+            ParamStore grown = new ParamStore(m, 2);
+            grown.normal("w", new Shape(3, 4), 0.5);
+            grown.uniform("b", new Shape(3), 0.1);
+            grown.constant("extra", new Shape(2), 0f);
+            assertEquals(java.util.List.of("extra"), Checkpoint.loadMatching(Checkpoint.require(tmp), tmp, grown));
+            assertArrayEquals(trained.ema().tensors().get("w").toFloatArray(), grown.values("w"));
+            assertFalse(java.util.Arrays.equals(trained.ps().values("w"), grown.values("w")), "EMA, not the raw weights");
+            assertArrayEquals(new float[2], grown.values("extra"));
+
+            ParamStore wrong = new ParamStore(m, 3);
+            wrong.normal("w", new Shape(4, 4), 0.5);
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.loadMatching(Checkpoint.require(tmp), tmp, wrong));
+            assertTrue(e.getMessage().contains("'w'"), e.getMessage());
+        }
+    }
 }
