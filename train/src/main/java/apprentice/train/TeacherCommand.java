@@ -23,6 +23,9 @@ final class TeacherCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-seconds") int checkpointSeconds = 180;
     @Option(names = "--min-snr-gamma", description = "min-SNR loss weighting; 0 = plain eps-MSE (default ${DEFAULT-VALUE})")
     float minSnrGamma = 0f;
+    @Option(names = "--snr-floor", description = "floor of the x0-space loss weight, which lifts the high-noise steps "
+            + "that shape an image (0 = none; default ${DEFAULT-VALUE})")
+    float snrFloor = 0f;
     @Option(names = "--unet-channels", description = "channels per level, e.g. 64,128 (a fresh run; default 32,64)")
     String unetChannels;
     @Option(names = "--unet-layers", description = "residual blocks per level (default 1)") Integer unetLayers;
@@ -39,7 +42,7 @@ final class TeacherCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
                 new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma,
-                        initFrom), System.out).run();
+                        initFrom, snrFloor), System.out).run();
         return 0;
     }
 

@@ -36,10 +36,21 @@ public final class NoiseSchedule {
      * γ ≤ 0 turns it off (weight 1, plain ε-MSE).
      */
     public double minSnrWeight(int t, double gamma) {
-        if (gamma <= 0) {
-            return 1.0;
-        }
+        return snrWeight(t, gamma, 0);
+    }
+
+    /**
+     * ε-loss weight that makes the x0-space weight clamp(SNR, floor, γ): min-SNR-γ (Hang et al. 2023) caps the
+     * easy low-noise steps; the floor (Salimans &amp; Ho 2022's truncated-SNR idea) keeps the high-noise steps, where
+     * ε-MSE is nearly blind to the predicted image (ε error = sqrt(SNR)·x0 error), from being ignored: they decide an
+     * image's shape. γ ≤ 0: no cap; floor ≤ 0: no floor.
+     */
+    public double snrWeight(int t, double gamma, double floor) {
         double snr = snr(t);
-        return Math.min(snr, gamma) / snr;
+        double x0Weight = gamma > 0 ? Math.min(snr, gamma) : snr;
+        if (floor > 0) {
+            x0Weight = Math.max(x0Weight, Math.min(floor, gamma > 0 ? gamma : floor));
+        }
+        return x0Weight / snr;
     }
 }

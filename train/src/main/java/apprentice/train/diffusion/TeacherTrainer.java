@@ -28,14 +28,15 @@ public final class TeacherTrainer {
     /**
      * {@code unet} null: the shape of the checkpoint being resumed, or {@link UnetShape#SMALL} for a fresh run.
      * {@code minSnrGamma} ≤ 0: plain ε-MSE; otherwise each sample's loss is weighted by min(SNR, γ)/SNR.
+     * {@code snrFloor} &gt; 0: the x0-space weight never drops under it ({@link NoiseSchedule#snrWeight}).
      * {@code initFrom}: a fresh run starts from that teacher checkpoint's (EMA) weights wherever the names match;
      * parameters it lacks (a new branch) keep their initial values. Null: random initialisation.
      */
     public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
-                           UnetShape unet, float minSnrGamma, Path initFrom) {
+                           UnetShape unet, float minSnrGamma, Path initFrom, float snrFloor) {
         public Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
                         UnetShape unet, float minSnrGamma) {
-            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null);
+            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null, 0f);
         }
     }
 
@@ -104,7 +105,7 @@ public final class TeacherTrainer {
                         tVals[i] = t;
                         sqrtAb[i] = (float) Math.sqrt(sched.alphaCumprod(t));
                         sqrt1mAb[i] = (float) Math.sqrt(1 - sched.alphaCumprod(t));
-                        weights[i] = (float) sched.minSnrWeight(t, s.minSnrGamma());
+                        weights[i] = (float) sched.snrWeight(t, s.minSnrGamma(), s.snrFloor());
                     }
                     NDArray z0 = latents.sampleArray(sub, idx, rng);
                     NDArray noise = sub.create(Batches.gaussian((int) z0.getShape().size(), rng), z0.getShape());

@@ -243,6 +243,13 @@ public final class ModelExporter {
         } else {
             u.putNull("time_cond_proj_dim");
         }
+        // not diffusers keys: this project's two additions (UnetConfig), recorded so a reader knows the graph has them
+        if (uc.textTimeEmbedding()) {
+            u.put("apprentice_text_time_embedding", "mean_tokens");
+        }
+        if (uc.positionEmbedding()) {
+            u.put("apprentice_position_map", "conv_in");
+        }
         return u;
     }
 

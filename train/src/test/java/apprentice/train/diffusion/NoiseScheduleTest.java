@@ -34,4 +34,19 @@ class NoiseScheduleTest {
             assertEquals(1.0, schedule.minSnrWeight(t, 0), 0.0, "γ = 0 is plain ε-MSE");
         }
     }
+
+    @Test
+    void anSnrFloorLiftsOnlyTheNoisySteps() {
+        NoiseSchedule schedule = new NoiseSchedule();
+        double gamma = 5, floor = 0.25;
+        // at t = 999 (SNR ≈ 0.0047) the x0-space weight is the floor: ε-weight floor / SNR, about 53
+        assertEquals(floor / schedule.snr(999), schedule.snrWeight(999, gamma, floor), 1e-9);
+        assertTrue(schedule.snrWeight(999, gamma, floor) > 50);
+        for (int t = 0; t < 1000; t++) {
+            double snr = schedule.snr(t);
+            double expected = snr >= floor ? schedule.minSnrWeight(t, gamma) : floor / snr;
+            assertEquals(expected, schedule.snrWeight(t, gamma, floor), 1e-9, "t = " + t);
+            assertEquals(schedule.minSnrWeight(t, gamma), schedule.snrWeight(t, gamma, 0), 0.0, "no floor, t = " + t);
+        }
+    }
 }
