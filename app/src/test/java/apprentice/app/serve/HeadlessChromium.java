@@ -169,16 +169,22 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // the browser may already be gone
         }
+        // Chromium's helper processes outlive the main one for a moment and keep writing into the profile
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        for (ProcessHandle h : helpers) {
+            h.destroy();
+            h.onExit().completeOnTimeout(h, 2, TimeUnit.SECONDS).join();
         }
         try (Stream<Path> files = Files.walk(profile)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException ignored) {
-            // a leftover temp profile is harmless
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a file that vanished while walking, or a leftover temp profile: harmless
         }
     }
 
