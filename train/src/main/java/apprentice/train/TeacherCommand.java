@@ -52,7 +52,8 @@ final class TeacherCommand implements Callable<Integer> {
             return null;
         }
         UnetShape d = initFrom != null ? UnetShape.of(Checkpoint.require(initFrom).state()) : UnetShape.SMALL;
-        return sized(d).withConditioning(textTimeEmbedding, positionMap);
+        // a warm start keeps the branches its source has; the flags can only add them
+        return sized(d).withConditioning(textTimeEmbedding || d.textTimeEmbedding(), positionMap || d.positionEmbedding());
     }
 
     private UnetShape sized(UnetShape d) {
