@@ -22,11 +22,15 @@ final class StudentCommand implements Callable<Integer> {
     @Option(names = "--target-ema", description = "EMA decay of the target network (default ${DEFAULT-VALUE})") float targetEma = 0.95f;
     @Option(names = "--seed") long seed = 4;
     @Option(names = "--checkpoint-seconds") int checkpointSeconds = 180;
+    @Option(names = "--balance-bases", description = "draw every base emoji (with its skin-tone variants) equally often, "
+            + "instead of every image")
+    boolean balanceBases;
 
     @Override
     public Integer call() throws Exception {
         new StudentTrainer(EmojiDataset.load(data), dir, teacherDir, aeDir, clipDir,
-                new StudentTrainer.Settings(steps, batch, lr, guidanceMin, guidanceMax, targetEma, seed, checkpointSeconds),
+                new StudentTrainer.Settings(steps, batch, lr, guidanceMin, guidanceMax, targetEma, seed, checkpointSeconds,
+                        balanceBases),
                 System.out).run();
         return 0;
     }

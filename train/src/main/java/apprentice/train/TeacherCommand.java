@@ -37,12 +37,15 @@ final class TeacherCommand implements Callable<Integer> {
     @Option(names = "--init-from", description = "a fresh run starts from this teacher checkpoint's weights (its shape "
             + "unless --unet-* say otherwise); new parameters start at zero")
     Path initFrom;
+    @Option(names = "--balance-bases", description = "draw every base emoji (with its skin-tone variants) equally often, "
+            + "instead of every image")
+    boolean balanceBases;
 
     @Override
     public Integer call() throws Exception {
         new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
                 new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma,
-                        initFrom, snrFloor), System.out).run();
+                        initFrom, snrFloor, balanceBases), System.out).run();
         return 0;
     }
 

@@ -67,6 +67,18 @@ public final class EmojiDataset {
                 .filter(i -> records.get(i).validation() == validation).toArray();
     }
 
+    /**
+     * The given indices grouped by {@link EmojiRecord#base()} (an emoji with its skin-tone variants, both vendors), groups
+     * in order of first appearance and indices in their given order, so the grouping is deterministic.
+     */
+    public int[][] groupByBase(int[] indices) {
+        java.util.Map<String, java.util.List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int i : indices) {
+            groups.computeIfAbsent(records.get(i).base(), k -> new java.util.ArrayList<>()).add(i);
+        }
+        return groups.values().stream().map(g -> g.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
     /** Writes image i as CHW floats in [-1, 1] into dst at offset. */
     public void imageChw(int i, float[] dst, int offset) {
         int hw = size * size;

@@ -32,8 +32,9 @@ public final class StudentTrainer {
     public static final int SKIP = 20;
     public static final int DDIM_STEPS = 50;
 
+    /** {@code balanceBases}: draw every base emoji equally often, as the teacher's {@code --balance-bases}. */
     public record Settings(long steps, int batch, float lr, float guidanceMin, float guidanceMax, float targetEma,
-            long seed, int checkpointSeconds) {
+            long seed, int checkpointSeconds, boolean balanceBases) {
     }
 
     private final EmojiDataset data;
@@ -107,6 +108,7 @@ public final class StudentTrainer {
                 p.setRequiresGradient(false);
             }
             int[] train = data.indices(false);
+            int[][] bases = data.groupByBase(train);
             Progress progress = new Progress(log, "student", s.steps(), step);
             long lastSave = System.nanoTime();
             long t0 = System.nanoTime();
@@ -118,7 +120,7 @@ public final class StudentTrainer {
                 float loss;
                 try (NDManager sub = root.newSubManager()) {
                     int b = s.batch();
-                    int[] idx = Batches.sample(train, b, rng);
+                    int[] idx = s.balanceBases() ? Batches.sampleGroups(bases, b, rng) : Batches.sample(train, b, rng);
                     String[] captions = new String[b];
                     String[] empty = new String[b];
                     float[] a = new float[b];

@@ -31,12 +31,13 @@ public final class TeacherTrainer {
      * {@code snrFloor} &gt; 0: the x0-space weight never drops under it ({@link NoiseSchedule#snrWeight}).
      * {@code initFrom}: a fresh run starts from that teacher checkpoint's (EMA) weights wherever the names match;
      * parameters it lacks (a new branch) keep their initial values. Null: random initialisation.
+     * {@code balanceBases}: draw every base emoji equally often ({@link Batches#sampleGroups}) rather than every image.
      */
     public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
-                           UnetShape unet, float minSnrGamma, Path initFrom, float snrFloor) {
+                           UnetShape unet, float minSnrGamma, Path initFrom, float snrFloor, boolean balanceBases) {
         public Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
                         UnetShape unet, float minSnrGamma) {
-            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null, 0f);
+            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null, 0f, false);
         }
     }
 
@@ -82,6 +83,10 @@ public final class TeacherTrainer {
                         s.initFrom() == null ? "from scratch" : "from " + s.initFrom(), ps.count(), shape);
             }
             int[] train = data.indices(false);
+            int[][] bases = data.groupByBase(train);
+            if (s.balanceBases()) {
+                log.printf("sampling the %d base emoji equally often (%d training images)%n", bases.length, train.length);
+            }
             Progress progress = new Progress(log, "teacher", s.steps(), step);
             long lastSave = System.nanoTime();
             long t0 = System.nanoTime();
@@ -92,7 +97,7 @@ public final class TeacherTrainer {
                 float loss;
                 try (NDManager sub = root.newSubManager()) {
                     int b = s.batch();
-                    int[] idx = Batches.sample(train, b, rng);
+                    int[] idx = s.balanceBases() ? Batches.sampleGroups(bases, b, rng) : Batches.sample(train, b, rng);
                     String[] captions = new String[b];
                     float[] sqrtAb = new float[b];
                     float[] sqrt1mAb = new float[b];

@@ -11,6 +11,12 @@ public final class SyntheticDataset {
     }
 
     public static EmojiDataset write(Path dir, int count, int validation) throws IOException {
+        return write(dir, count, validation, i -> "1F60" + i);
+    }
+
+    /** As {@link #write(Path, int, int)}, with image i's base emoji given by {@code base} (skin-tone siblings share one). */
+    public static EmojiDataset write(Path dir, int count, int validation, java.util.function.IntFunction<String> base)
+            throws IOException {
         Files.createDirectories(dir);
         int size = 64;
         byte[] pixels = new byte[count * size * size * 3];
@@ -30,8 +36,8 @@ public final class SyntheticDataset {
             }
             boolean val = i >= count - validation;
             entries.append(String.format(
-                    "{\"vendor\":\"google\",\"unified\":\"1F60%d\",\"base\":\"1F60%d\",\"imageFile\":\"%d.png\",\"captions\":[\"block %d\"],\"validation\":%b}%n",
-                    i, i, i, i, val));
+                    "{\"vendor\":\"google\",\"unified\":\"1F60%d\",\"base\":\"%s\",\"imageFile\":\"%d.png\",\"captions\":[\"block %d\"],\"validation\":%b}%n",
+                    i, base.apply(i), i, i, val));
         }
         Files.write(dir.resolve(EmojiDataset.IMAGES), pixels);
         Files.writeString(dir.resolve(EmojiDataset.ENTRIES), entries);
