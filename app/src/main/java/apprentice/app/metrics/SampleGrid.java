@@ -42,8 +42,15 @@ public final class SampleGrid {
     private static final int LABEL_WIDTH = 220;
     private static final int HEADER = 24;
 
-    /** One row: the prompt, its language code, the validation image it names (or -1) and whether it was held out. */
-    public record GridRow(String prompt, String language, int realIndex, boolean heldOut) {
+    /**
+     * One row: the prompt, its language code, the validation image it names (or -1), whether it was held out, and for a
+     * translated row the English label it translates (null otherwise), drawn when the font lacks the prompt's glyphs.
+     */
+    public record GridRow(String prompt, String language, int realIndex, boolean heldOut, String gloss) {
+        public GridRow(String prompt, String language, int realIndex, boolean heldOut) {
+            this(prompt, language, realIndex, heldOut, null);
+        }
+
         /** The row's section, as drawn and listed. */
         public String section() {
             return heldOut ? "held out" : "trained";
@@ -78,7 +85,7 @@ public final class SampleGrid {
             en.add(new GridRow(label, "en", index, true));
             String jaLabel = validation.entry(index).labelJa();
             if (jaLabel != null) {
-                ja.add(new GridRow(jaLabel, "ja", index, true));
+                ja.add(new GridRow(jaLabel, "ja", index, true, label));
             }
         }
         List<GridRow> all = new ArrayList<>(en);
@@ -87,7 +94,7 @@ public final class SampleGrid {
         for (List<String> labels : TRAINED_LABELS) {
             if (!validation.labels().contains(labels.get(0))) {
                 all.add(new GridRow(labels.get(0), "en", -1, false));
-                trainedJa.add(new GridRow(labels.get(1), "ja", -1, false));
+                trainedJa.add(new GridRow(labels.get(1), "ja", -1, false, labels.get(0)));
             }
         }
         all.addAll(trainedJa);
@@ -133,12 +140,19 @@ public final class SampleGrid {
         return font.canDisplayUpTo(text) == -1;
     }
 
-    /** The text drawn for a row: its prompt, or "JA row k" when the font lacks its glyphs. */
+    /**
+     * The text drawn for a row: its prompt, or when the font lacks its glyphs the row number and the English label it
+     * translates (the prompt itself is in family.md).
+     */
     public static String rowLabel(GridRow row, int indexInAll) {
         Font font = labelFont();
-        String text = "[" + row.language() + ", " + row.section() + "] " + row.prompt();
-        return drawable(font, text) ? text
-                : "[" + row.language() + ", " + row.section() + "] row " + (indexInAll + 1) + " (see family.md)";
+        String head = "[" + row.language() + ", " + row.section() + "] ";
+        String text = head + row.prompt();
+        if (drawable(font, text)) {
+            return text;
+        }
+        return head + "row " + (indexInAll + 1) + (row.gloss() != null && drawable(font, row.gloss())
+                ? ": \u201c" + row.gloss() + "\u201d translated (see family.md)" : " (see family.md)");
     }
 
     private static Font labelFont() {

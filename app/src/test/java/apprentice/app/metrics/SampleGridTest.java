@@ -26,6 +26,9 @@ class SampleGridTest {
         assertEquals("[en, trained] red heart", SampleGrid.rowLabel(new SampleGrid.GridRow("red heart", "en", -1, false), 8));
         String ja = SampleGrid.rowLabel(new SampleGrid.GridRow("赤いハート", "ja", -1, false), 20);
         assertTrue(ja.equals("[ja, trained] 赤いハート") || ja.equals("[ja, trained] row 21 (see family.md)"), ja);
+        String glossed = SampleGrid.rowLabel(new SampleGrid.GridRow("赤いハート", "ja", -1, false, "red heart"), 20);
+        assertTrue(glossed.equals("[ja, trained] 赤いハート")
+                || glossed.equals("[ja, trained] row 21: \u201cred heart\u201d translated (see family.md)"), glossed);
     }
 
     @Test
