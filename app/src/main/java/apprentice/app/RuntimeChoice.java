@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --threads} and {@code --provider}, shared by the commands that run models, and model loading. */
+/** {@code --threads}, {@code --provider} and {@code --no-spin}, shared by the commands that run models, and model loading. */
 public final class RuntimeChoice {
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -18,6 +18,11 @@ public final class RuntimeChoice {
     @Option(names = "--provider", paramLabel = "NAME", defaultValue = "cpu",
             description = "Execution provider: cpu (default) or cuda (needs the GPU build of ONNX Runtime on the class path).")
     String provider;
+
+    @Option(names = "--no-spin",
+            description = "Let ONNX Runtime's threads sleep between operators instead of busy-waiting (its default): frees the"
+                    + " cores for other work sharing them (the teacher lane of serve, other processes) at some latency per call.")
+    boolean noSpin;
 
     /** The runtime options these flags ask for; bad values are bad input. */
     public RuntimeOptions options() {
@@ -30,7 +35,7 @@ public final class RuntimeChoice {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("unknown --provider '" + provider + "': use cpu or cuda");
         }
-        return RuntimeOptions.defaults().withProvider(p).withThreads(threads, 0);
+        return RuntimeOptions.defaults().withProvider(p).withThreads(threads, 0).withSpinning(!noSpin);
     }
 
     /**

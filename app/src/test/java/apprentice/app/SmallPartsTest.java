@@ -22,6 +22,20 @@ class SmallPartsTest {
     Path dir;
 
     @Test
+    void runtimeFlagsBecomeRuntimeOptions() {
+        RuntimeChoice quiet = new RuntimeChoice();
+        new picocli.CommandLine(quiet).parseArgs("--threads", "2", "--no-spin");
+        assertEquals(2, quiet.options().intraOpThreads());
+        assertTrue(!quiet.options().spinning(), "--no-spin turns spinning off");
+        RuntimeChoice plain = new RuntimeChoice();
+        new picocli.CommandLine(plain).parseArgs();
+        assertTrue(plain.options().spinning(), "ONNX Runtime's default is kept without the flag");
+        RuntimeChoice bad = new RuntimeChoice();
+        new picocli.CommandLine(bad).parseArgs("--provider", "tpu");
+        assertTrue(assertThrows(BadInputException.class, bad::options).getMessage().contains("use cpu or cuda"));
+    }
+
+    @Test
     void sizeParsesAndChecksTheVaeFactor() {
         assertEquals(new ImageSize(512, 384), ImageSize.parse("512x384"));
         assertEquals(new ImageSize(64, 64), ImageSize.parse(" 64X64 "));

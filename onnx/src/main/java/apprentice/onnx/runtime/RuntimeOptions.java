@@ -23,6 +23,10 @@ import java.util.TreeMap;
  *                 can plan memory statically. Only the UNet, the hot path, is pinned: the other sessions run
  *                 other batch sizes (VAE one image at a time) and use the same names for pixel sizes. A run
  *                 whose shapes differ from the pins fails. Empty: nothing pinned
+ * @param spinning whether ONNX Runtime's pool threads busy-wait for the next operator (its default, lowest latency
+ *                 for back-to-back calls); false sets {@code session.intra_op.allow_spinning} and
+ *                 {@code session.inter_op.allow_spinning} to 0, so threads sleep between calls and leave the cores
+ *                 to whatever else runs (a second model's lane in {@code serve}, other processes)
  */
 public record RuntimeOptions(
         Provider provider,
@@ -30,7 +34,8 @@ public record RuntimeOptions(
         int intraOpThreads,
         int interOpThreads,
         Optimization optimization,
-        Map<String, Long> unetDims) {
+        Map<String, Long> unetDims,
+        boolean spinning) {
 
     /** Execution providers apprentice knows how to configure. */
     public enum Provider {
@@ -91,29 +96,39 @@ public record RuntimeOptions(
         });
     }
 
-    /** CPU, ONNX Runtime's thread defaults, all graph optimisations, nothing pinned. */
+    /** As the canonical constructor, with ONNX Runtime's default spinning. */
+    public RuntimeOptions(Provider provider, int deviceId, int intraOpThreads, int interOpThreads, Optimization optimization,
+                          Map<String, Long> unetDims) {
+        this(provider, deviceId, intraOpThreads, interOpThreads, optimization, unetDims, true);
+    }
+
+    /** CPU, ONNX Runtime's thread defaults (spinning included), all graph optimisations, nothing pinned. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(Provider.CPU, 0, 0, 0, Optimization.ALL, Map.of());
+        return new RuntimeOptions(Provider.CPU, 0, 0, 0, Optimization.ALL, Map.of(), true);
     }
 
     public RuntimeOptions withProvider(Provider p) {
-        return new RuntimeOptions(p, deviceId, intraOpThreads, interOpThreads, optimization, unetDims);
+        return new RuntimeOptions(p, deviceId, intraOpThreads, interOpThreads, optimization, unetDims, spinning);
     }
 
     public RuntimeOptions withDeviceId(int id) {
-        return new RuntimeOptions(provider, id, intraOpThreads, interOpThreads, optimization, unetDims);
+        return new RuntimeOptions(provider, id, intraOpThreads, interOpThreads, optimization, unetDims, spinning);
     }
 
     public RuntimeOptions withThreads(int intra, int inter) {
-        return new RuntimeOptions(provider, deviceId, intra, inter, optimization, unetDims);
+        return new RuntimeOptions(provider, deviceId, intra, inter, optimization, unetDims, spinning);
     }
 
     public RuntimeOptions withOptimization(Optimization o) {
-        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, o, unetDims);
+        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, o, unetDims, spinning);
     }
 
     public RuntimeOptions withUnetDims(Map<String, Long> dims) {
-        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, optimization, dims);
+        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, optimization, dims, spinning);
+    }
+
+    public RuntimeOptions withSpinning(boolean spin) {
+        return new RuntimeOptions(provider, deviceId, intraOpThreads, interOpThreads, optimization, unetDims, spin);
     }
 
     /** Whether the ONNX Runtime on the class path can run CUDA (the GPU build). */
@@ -143,6 +158,10 @@ public record RuntimeOptions(
             if (interOpThreads > 0) {
                 so.setInterOpNumThreads(interOpThreads);
             }
+            if (!spinning) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+                so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             for (Map.Entry<String, Long> e : pinnedDims.entrySet()) {
                 so.setSymbolicDimensionValue(e.getKey(), e.getValue());
             }
@@ -162,6 +181,7 @@ public record RuntimeOptions(
                 + ", intra-op threads " + (intraOpThreads == 0 ? "auto" : intraOpThreads)
                 + ", inter-op threads " + (interOpThreads == 0 ? "auto" : interOpThreads)
                 + ", optimisation " + optimization.name().toLowerCase(Locale.ROOT)
+                + (spinning ? "" : ", no spinning")
                 + (unetDims.isEmpty() ? "" : ", UNet dims pinned " + unetDims);
     }
 }

@@ -46,4 +46,18 @@ class RuntimeOptionsTest {
         }
         assertTrue(o.describe().contains("UNet dims pinned {batch_size=2, height=8, width=8}"), o.describe());
     }
+
+    @Test
+    void spinningIsOnlyTurnedOffWhenAskedFor() throws Exception {
+        try (SessionOptions so = RuntimeOptions.defaults().toSessionOptions(Map.of())) {
+            assertTrue(!so.getConfigEntries().containsKey("session.intra_op.allow_spinning"), so.getConfigEntries().toString());
+        }
+        RuntimeOptions quiet = RuntimeOptions.defaults().withThreads(2, 0).withSpinning(false);
+        try (SessionOptions so = quiet.toSessionOptions(Map.of())) {
+            assertEquals("0", so.getConfigEntries().get("session.intra_op.allow_spinning"));
+            assertEquals("0", so.getConfigEntries().get("session.inter_op.allow_spinning"));
+        }
+        assertEquals(2, quiet.intraOpThreads(), "the other settings survive");
+        assertTrue(quiet.describe().contains("no spinning"), quiet.describe());
+    }
 }
