@@ -107,8 +107,7 @@ public final class StudentTrainer {
             for (NDArray p : targetPs.all().values()) {
                 p.setRequiresGradient(false);
             }
-            int[] train = data.indices(false);
-            int[][] bases = data.groupByBase(train);
+            TrainingDraw draw = TrainingDraw.of(data, s.balanceBases());
             Progress progress = new Progress(log, "student", s.steps(), step);
             long lastSave = System.nanoTime();
             long t0 = System.nanoTime();
@@ -120,7 +119,7 @@ public final class StudentTrainer {
                 float loss;
                 try (NDManager sub = root.newSubManager()) {
                     int b = s.batch();
-                    int[] idx = s.balanceBases() ? Batches.sampleGroups(bases, b, rng) : Batches.sample(train, b, rng);
+                    int[] idx = draw.batch(b, rng);
                     String[] captions = new String[b];
                     String[] empty = new String[b];
                     float[] a = new float[b];

@@ -82,10 +82,10 @@ public final class TeacherTrainer {
                 log.printf("training teacher %s: %d parameters, UNet %s%n",
                         s.initFrom() == null ? "from scratch" : "from " + s.initFrom(), ps.count(), shape);
             }
-            int[] train = data.indices(false);
-            int[][] bases = data.groupByBase(train);
+            TrainingDraw draw = TrainingDraw.of(data, s.balanceBases());
             if (s.balanceBases()) {
-                log.printf("sampling the %d base emoji equally often (%d training images)%n", bases.length, train.length);
+                log.printf("sampling the %d base emoji equally often (%d training images)%n", draw.bases().length,
+                        draw.images().length);
             }
             Progress progress = new Progress(log, "teacher", s.steps(), step);
             long lastSave = System.nanoTime();
@@ -97,7 +97,7 @@ public final class TeacherTrainer {
                 float loss;
                 try (NDManager sub = root.newSubManager()) {
                     int b = s.batch();
-                    int[] idx = s.balanceBases() ? Batches.sampleGroups(bases, b, rng) : Batches.sample(train, b, rng);
+                    int[] idx = draw.batch(b, rng);
                     String[] captions = new String[b];
                     float[] sqrtAb = new float[b];
                     float[] sqrt1mAb = new float[b];
