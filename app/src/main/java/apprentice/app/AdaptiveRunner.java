@@ -19,7 +19,6 @@ import apprentice.core.adaptive.TeacherSettings;
 import apprentice.core.adaptive.TeacherStage;
 import apprentice.core.image.Images;
 import apprentice.core.oracle.Oracle;
-import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
 import apprentice.core.pipeline.ModelComponents;
@@ -115,23 +114,24 @@ final class AdaptiveRunner {
             for (long s : in.seeds()) {
                 seeds.add(s);
             }
-            CancellationToken cancel = new CancellationToken();
-            Thread hook = new Thread(cancel::cancel, "apprentice-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
+            int[] written = {0};
             AdaptiveResult result;
-            try (AdaptiveLog log = new AdaptiveLog(logFile)) {
-                result = pipeline.run(in.prompts(), seeds, input, gate, img -> write(img, writer, started, settings, in, log, out, err),
-                        cancel);
-            } catch (GenerationCancelledException e) {
-                throw new CancelledException("interrupted: " + e.getMessage());
+            try (ShutdownCancellation shutdown = ShutdownCancellation.install("apprentice-cancel");
+                 AdaptiveLog log = new AdaptiveLog(logFile)) {
+                try {
+                    result = pipeline.run(in.prompts(), seeds, input, gate, img -> {
+                        write(img, writer, started, settings, in, log, out, err);
+                        written[0]++;
+                    }, shutdown.token());
+                } catch (GenerationCancelledException e) {
+                    // report inside the block: once the hook is released the JVM halts
+                    err.println("interrupted; " + written[0] + " of " + in.prompts().size()
+                            + " images were written, each with its sidecar and log line");
+                    err.flush();
+                    return ExitCodes.INTERRUPTED;
+                }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // already exiting
-                }
             }
             Map<String, Object> summary = result.summary();
             err.println(String.format(Locale.ROOT, "%d images: %d kept, %d refined, %d regenerated (teacher share %.1f%%, %s gate);"

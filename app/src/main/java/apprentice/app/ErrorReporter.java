@@ -48,8 +48,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (ex instanceof BadInputException || ex instanceof ParameterException) {
             return ExitCodes.BAD_INPUT;
         }
-        if (ex instanceof InterruptedException || ex instanceof CancelledException
-                || ex instanceof java.util.concurrent.CancellationException) {
+        if (ex instanceof InterruptedException) {
             return ExitCodes.INTERRUPTED;
         }
         return ExitCodes.RUNTIME_FAILURE;
@@ -57,8 +56,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
 
     /** One line: our own messages as they are, others with the exception type, which is often the clue. */
     static String describe(Throwable ex) {
-        if (ex instanceof BadInputException || ex instanceof CancelledException
-                || ex instanceof java.util.concurrent.CancellationException) {
+        if (ex instanceof BadInputException) {
             return oneLine(ex.getMessage());
         }
         Throwable root = ex;

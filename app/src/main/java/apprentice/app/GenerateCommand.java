@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -206,19 +204,9 @@ final class GenerateCommand implements Callable<Integer> {
             DiffusionPipeline pipeline = new DiffusionPipeline(components);
             ImageWriter writer = new ImageWriter(files);
             LocalDateTime started = LocalDateTime.now();
-            CancellationToken cancel = new CancellationToken();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                cancel.cancel();
-                try {
-                    finished.await(10, TimeUnit.SECONDS); // let the current image end and temporary files go
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "apprentice-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
             int failed = 0;
-            try {
+            try (ShutdownCancellation shutdown = ShutdownCancellation.install("apprentice-cancel")) {
+                CancellationToken cancel = shutdown.token();
                 for (int k = 0; k < total; k++) {
                     String prompt = texts.get(k / count);
                     ImageMetadata.Inputs inputs = new ImageMetadata.Inputs(prompt, negativePrompt, seeds[k],
@@ -241,7 +229,7 @@ final class GenerateCommand implements Callable<Integer> {
                         out.println(png);
                         out.flush();
                     } catch (GenerationCancelledException e) {
-                        // report here, before the shutdown hook is released: the JVM halts soon after
+                        // report inside the block: once the hook is released the JVM halts
                         err.println("apprentice generate: interrupted; " + k + " of " + total + " images were written");
                         err.flush();
                         return ExitCodes.INTERRUPTED;
@@ -254,13 +242,6 @@ final class GenerateCommand implements Callable<Integer> {
                         }
                         err.flush();
                     }
-                }
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is already exiting (Ctrl-C): the hook is running and needs no removal
                 }
             }
             if (failed > 0) {

@@ -2,6 +2,7 @@ package apprentice.app.evaluate;
 
 import apprentice.app.BadInputException;
 import apprentice.app.ExitCodes;
+import apprentice.app.ShutdownCancellation;
 import apprentice.app.ModelLocator;
 import apprentice.app.RuntimeChoice;
 import apprentice.app.VersionProvider;
@@ -13,7 +14,6 @@ import apprentice.core.adaptive.StudentStage;
 import apprentice.core.adaptive.TeacherSettings;
 import apprentice.core.eval.ValidationSet;
 import apprentice.core.oracle.Oracle;
-import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
 import apprentice.core.pipeline.GenerationDefaults;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -188,10 +187,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " is missing): restore it, or pass --edit-limit 0");
         }
         RuntimeOptions options = runtime.options();
-        CancellationToken cancel = new CancellationToken();
-        Thread hook = new Thread(cancel::cancel, "apprentice-evaluate-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (ModelComponents student = RuntimeChoice.load(studentDir, options);
+        try (ShutdownCancellation shutdown = ShutdownCancellation.install("apprentice-evaluate-cancel");
+             ModelComponents student = RuntimeChoice.load(studentDir, options);
              ModelComponents teacher = RuntimeChoice.load(teacherDir, options);
              Oracle oracle = openOracle(oracleDir, options);
              ClipMeasures measures = ClipMeasures.open(oracle, clipDir, clipDir.equals(oracleDir), options)) {
@@ -211,48 +208,47 @@ public final class EvaluateCommand implements Callable<Integer> {
             Thresholds thresholds = thresholds(family, settings, studentPipe, oracle, err);
             err.println("τ: " + thresholds.source());
 
-            SampleGenerator gen = new SampleGenerator(studentPipe, new DiffusionPipeline(teacher), measures, settings, cancel);
-            SampleBank bank = new SampleBank(set.prompts());
-            long g0 = System.nanoTime();
-            gen.generate(bank, (done, total) -> err.println(String.format(Locale.ROOT, "text-to-image %d/%d prompts (%.0f s)", done, total,
-                    (System.nanoTime() - g0) / 1e9)));
-            List<EvalRecord> records = new ArrayList<>(Methods.generation(bank, settings, thresholds));
-            int edits = 0;
-            if (editCount > 0) {
-                List<SampleGenerator.EditCase> cases = EditCases.from(validation, editCount, size);
-                edits = cases.size();
-                SampleBank editBank = new SampleBank(cases.stream().map(SampleGenerator.EditCase::prompt).toList());
-                long e0 = System.nanoTime();
-                gen.edit(editBank, cases, (done, total) -> err.println(String.format(Locale.ROOT, "editing %d/%d (%.0f s)", done, total,
-                        (System.nanoTime() - e0) / 1e9)));
-                records.addAll(Methods.editing(editBank, settings));
+            try {
+                SampleGenerator gen = new SampleGenerator(studentPipe, new DiffusionPipeline(teacher), measures, settings, shutdown.token());
+                SampleBank bank = new SampleBank(set.prompts());
+                long g0 = System.nanoTime();
+                gen.generate(bank, (done, total) -> err.println(String.format(Locale.ROOT, "text-to-image %d/%d prompts (%.0f s)", done, total,
+                        (System.nanoTime() - g0) / 1e9)));
+                List<EvalRecord> records = new ArrayList<>(Methods.generation(bank, settings, thresholds));
+                int edits = 0;
+                if (editCount > 0) {
+                    List<SampleGenerator.EditCase> cases = EditCases.from(validation, editCount, size);
+                    edits = cases.size();
+                    SampleBank editBank = new SampleBank(cases.stream().map(SampleGenerator.EditCase::prompt).toList());
+                    long e0 = System.nanoTime();
+                    gen.edit(editBank, cases, (done, total) -> err.println(String.format(Locale.ROOT, "editing %d/%d (%.0f s)", done, total,
+                            (System.nanoTime() - e0) / 1e9)));
+                    records.addAll(Methods.editing(editBank, settings));
+                }
+                MethodSummary.Distance fd = validation == null ? null : measures.frechetTo(validation);
+                List<MethodSummary> summaries = MethodSummary.of(records, fd);
+                boolean clipIndependent = !clipDir.equals(oracleDir);
+                Claims checker = new Claims(records, summaries, settings, clipIndependent);
+                List<Claims.Claim> claims = checker.check();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, String> context = context(family, set, settings, thresholds, oracle, clipDir, edits, seconds, load);
+                List<String> notes = notes(clipIndependent, validation != null);
+                Path report = ReportWriter.write(out, new Report(settings, records, summaries, claims, checker.beyondThePaper(), context, notes));
+                for (Claims.Claim c : claims) {
+                    err.println(c.title() + ": " + c.verdict());
+                }
+                err.println(String.format(Locale.ROOT, "evaluated %d prompts and %d edits in %.0f s; report %s", set.prompts().size(), edits,
+                        seconds, report));
+                stdout.println(report);
+                return ExitCodes.OK;
+            } catch (GenerationCancelledException e) {
+                // report inside the block: once the hook is released the JVM halts
+                err.println("apprentice evaluate: interrupted (" + e.getMessage() + "); no report was written");
+                err.flush();
+                return ExitCodes.INTERRUPTED;
             }
-            MethodSummary.Distance fd = validation == null ? null : measures.frechetTo(validation);
-            List<MethodSummary> summaries = MethodSummary.of(records, fd);
-            boolean clipIndependent = !clipDir.equals(oracleDir);
-            Claims checker = new Claims(records, summaries, settings, clipIndependent);
-            List<Claims.Claim> claims = checker.check();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, String> context = context(family, set, settings, thresholds, oracle, clipDir, edits, seconds, load);
-            List<String> notes = notes(clipIndependent, validation != null);
-            Path report = ReportWriter.write(out, new Report(settings, records, summaries, claims, checker.beyondThePaper(), context, notes));
-            for (Claims.Claim c : claims) {
-                err.println(c.title() + ": " + c.verdict());
-            }
-            err.println(String.format(Locale.ROOT, "evaluated %d prompts and %d edits in %.0f s; report %s", set.prompts().size(), edits,
-                    seconds, report));
-            stdout.println(report);
-            return ExitCodes.OK;
-        } catch (GenerationCancelledException e) {
-            throw new CancellationException("interrupted: " + e.getMessage() + "; no report was written");
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // already exiting
-            }
         }
     }
 
