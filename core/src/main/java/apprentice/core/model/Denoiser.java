@@ -14,6 +14,29 @@ public interface Denoiser extends AutoCloseable {
      */
     Tensor predict(Tensor sample, double timestep, Tensor encoderHiddenStates, Tensor timestepCond);
 
+    /**
+     * {@link #predict(Tensor, double, Tensor, Tensor)} with a ControlNet's residuals added to the skip connections
+     * and the mid block. Only UNets exported with residual inputs take them ({@link #controlResidualInputs()} &gt; 0).
+     *
+     * @param residuals the ControlNet's output for this step and batch, or null for none
+     */
+    default Tensor predict(Tensor sample, double timestep, Tensor encoderHiddenStates, Tensor timestepCond,
+                           ControlResiduals residuals) {
+        if (residuals != null) {
+            throw new UnsupportedOperationException("this UNet takes no ControlNet residuals: use a UNet exported with "
+                    + "down_block_N_additional_residual and mid_block_additional_residual inputs");
+        }
+        return predict(sample, timestep, encoderHiddenStates, timestepCond);
+    }
+
+    /**
+     * Number of down-path residual inputs a ControlNet must fill (12 for an SD 1.5 ControlNet-ready export); 0 for a
+     * plain UNet, which cannot be controlled.
+     */
+    default int controlResidualInputs() {
+        return 0;
+    }
+
     /** Width of the LCM {@code timestep_cond} input, 0 when the UNet has no such input. */
     int timestepCondDim();
 

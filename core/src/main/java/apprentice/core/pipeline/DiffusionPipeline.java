@@ -1,6 +1,8 @@
 package apprentice.core.pipeline;
 
 import apprentice.core.model.Autoencoder;
+import apprentice.core.model.ControlNet;
+import apprentice.core.model.ControlResiduals;
 import apprentice.core.model.Denoiser;
 import apprentice.core.model.LatentDistribution;
 import apprentice.core.model.TextEncoder;
@@ -47,6 +49,11 @@ import java.util.Objects;
  * is 0, runs no UNet evaluation and returns the VAE reconstruction of the input (posterior sample, no noise
  * added); diffusers raises an error there instead.
  *
+ * <p>ControlNet ({@link #withControlNet}): as diffusers' {@code StableDiffusionControlNetPipeline} (no guess mode,
+ * control over all steps): each step the ControlNet sees the UNet's own input (the CFG-doubled batch, with the control
+ * image repeated for both halves) and its residuals, weighted by {@code controlScale}, go into that step's UNet call.
+ * The control image is taken as given, in [0, 1] at the output size.
+ *
  * <p>A pipeline holds no per-run state; runs on one pipeline may overlap if its components allow it.
  */
 public final class DiffusionPipeline {
@@ -58,6 +65,7 @@ public final class DiffusionPipeline {
     private final int defaultImageSize;
     private final SchedulerFactory schedulers;
     private final SeededNoise noise;
+    private final ControlNet controlNet;
 
     /**
      * The standard pipeline: schedulers from {@link Schedulers} (a request's short name, else the folder's
@@ -86,6 +94,41 @@ public final class DiffusionPipeline {
         this.defaultImageSize = components.defaultImageSize();
         this.schedulers = Objects.requireNonNull(schedulers, "schedulers");
         this.noise = Objects.requireNonNull(noise, "noise");
+        this.controlNet = null;
+    }
+
+    private DiffusionPipeline(DiffusionPipeline base, ControlNet controlNet) {
+        this.tokenizer = base.tokenizer;
+        this.textEncoder = base.textEncoder;
+        this.unet = base.unet;
+        this.vae = base.vae;
+        this.schedulerConfig = base.schedulerConfig;
+        this.defaultImageSize = base.defaultImageSize;
+        this.schedulers = base.schedulers;
+        this.noise = base.noise;
+        this.controlNet = controlNet;
+    }
+
+    /**
+     * The same pipeline with a ControlNet for requests that carry a control image. The UNet must be exported with
+     * as many residual inputs as the ControlNet gives ({@link Denoiser#controlResidualInputs()}). The caller keeps
+     * ownership of the ControlNet (closing the model components does not close it).
+     */
+    public DiffusionPipeline withControlNet(ControlNet controlNet) {
+        Objects.requireNonNull(controlNet, "controlNet");
+        if (unet.controlResidualInputs() != controlNet.downResiduals()) {
+            throw new IllegalArgumentException(unet.controlResidualInputs() == 0
+                    ? "this UNet takes no ControlNet residuals: use a UNet exported with down_block_N_additional_residual and "
+                            + "mid_block_additional_residual inputs (a ControlNet-ready export of the same model)"
+                    : "the UNet takes " + unet.controlResidualInputs() + " down-block residuals but the ControlNet gives "
+                            + controlNet.downResiduals() + ": they belong to different base models");
+        }
+        return new DiffusionPipeline(this, controlNet);
+    }
+
+    /** Whether this pipeline has a ControlNet. */
+    public boolean hasControlNet() {
+        return controlNet != null;
     }
 
     public GenerationResult generate(GenerationRequest request) {
@@ -140,6 +183,7 @@ public final class DiffusionPipeline {
             if (req.isImageToImage()) {
                 initImageIndex(0, batch);
             }
+            Tensor control = controlImages(batch, width, height, cfg);
 
             cancel.throwIfCancelled("before text encoding");
             Tensor hidden = timed(Phase.TEXT_ENCODE, () -> encodePrompts(cfg));
@@ -162,7 +206,7 @@ public final class DiffusionPipeline {
 
             Tensor start = latents;
             Tensor finalLatents = timed(Phase.DENOISE,
-                    () -> denoise(scheduler, timesteps, start, hidden, timestepCond, cfg, perImage));
+                    () -> denoise(scheduler, timesteps, start, hidden, timestepCond, cfg, perImage, control));
             cancel.throwIfCancelled("before decoding");
             Tensor images = timed(Phase.DECODE, () -> decode(finalLatents));
 
@@ -181,6 +225,39 @@ public final class DiffusionPipeline {
          * {@code LatentConsistencyModelImg2ImgPipeline} does: {@code set_timesteps(n, strength)}, all n steps
          * run. Every other combination uses {@code StableDiffusionImg2ImgPipeline.get_timesteps}.
          */
+        /**
+         * The control image per row of the UNet batch ({@code [img…; img…]} under CFG, as diffusers'
+         * {@code torch.cat([image] * 2)}), or null for an uncontrolled request; checks every ControlNet precondition.
+         */
+        private Tensor controlImages(int batch, int width, int height, boolean cfg) {
+            if (!req.isControlled()) {
+                if (unet.controlResidualInputs() > 0) {
+                    throw new IllegalArgumentException("this UNet is a ControlNet-ready export (it takes "
+                            + unet.controlResidualInputs() + " down-block residuals): give a ControlNet and a control image");
+                }
+                return null;
+            }
+            if (controlNet == null) {
+                throw new IllegalArgumentException("a control image was given but the pipeline has no ControlNet: "
+                        + "load one and use DiffusionPipeline.withControlNet");
+            }
+            Tensor img = req.controlImage();
+            if (img.dim(2) != height || img.dim(3) != width) {
+                throw new IllegalArgumentException("the control image is " + img.dim(3) + "×" + img.dim(2)
+                        + " but the output is " + width + "×" + height + ": resize the control image to the output size");
+            }
+            if (img.dim(0) != 1 && img.dim(0) != batch) {
+                throw new IllegalArgumentException("got " + img.dim(0) + " control images for " + batch
+                        + " images: give one for all, or one per image");
+            }
+            Tensor[] rows = new Tensor[cfg ? 2 * batch : batch];
+            for (int i = 0; i < rows.length; i++) {
+                int k = i % batch;
+                rows[i] = img.dim(0) == 1 ? img : img.slice(k, k + 1);
+            }
+            return rows.length == 1 ? img : Tensor.concat(rows);
+        }
+
         private Img2ImgTimesteps img2imgTimesteps(Scheduler scheduler) {
             if (scheduler instanceof LcmScheduler lcm && unet.timestepCondDim() > 0) {
                 return Img2ImgTimesteps.prepareLcm(lcm, req.steps(), req.strength());
@@ -311,7 +388,7 @@ public final class DiffusionPipeline {
         }
 
         private Tensor denoise(Scheduler scheduler, double[] timesteps, Tensor latents, Tensor hidden,
-                               Tensor timestepCond, boolean cfg, PerImageNoise perImage) {
+                               Tensor timestepCond, boolean cfg, PerImageNoise perImage, Tensor control) {
             float g = (float) req.guidanceScale();
             for (int i = 0; i < timesteps.length; i++) {
                 cancel.throwIfCancelled("before step " + (i + 1) + " of " + timesteps.length);
@@ -319,7 +396,11 @@ public final class DiffusionPipeline {
                 // scale_model_input is element-wise, so scaling once and doubling equals diffusers' doubling first
                 Tensor in = scheduler.scaleModelInput(latents, t);
                 Tensor unetIn = cfg ? Tensor.concat(in, in) : in;
-                Tensor out = callModel(unet, () -> unet.predict(unetIn, t, hidden, timestepCond));
+                ControlResiduals residuals = control == null ? null
+                        : callModel(controlNet, () -> controlNet.residuals(unetIn, t, hidden, control, req.controlScale()));
+                Tensor out = callModel(unet, () -> residuals == null
+                        ? unet.predict(unetIn, t, hidden, timestepCond)
+                        : unet.predict(unetIn, t, hidden, timestepCond, residuals));
                 if (!Arrays.equals(out.shape(), unetIn.shape())) {
                     throw new IllegalStateException("the UNet returned shape " + Arrays.toString(out.shape())
                             + " for input " + Arrays.toString(unetIn.shape()));

@@ -37,6 +37,10 @@ import java.util.Objects;
  * @param strength image-to-image strength in [0, 1], diffusers' convention (see above); ignored without an init image
  * @param initialLatents diffusers' {@code latents=}: {@code [B, C, h, w]} unit-variance starting noise for
  *                       text-to-image (multiplied by {@code init_noise_sigma}), or null to draw it from the seeds
+ * @param controlImage {@code [1 or B, 3, H, W]} ControlNet conditioning image in [0, 1] at the output size (diffusers'
+ *                     ControlNet pipelines do not normalise it to [-1, 1]), or null; needs a pipeline with a ControlNet
+ * @param controlScale diffusers' {@code controlnet_conditioning_scale} (default 1.0): the weight of the ControlNet's
+ *                     residuals; ignored without a control image
  */
 public record GenerationRequest(
         List<String> prompts,
@@ -50,11 +54,14 @@ public record GenerationRequest(
         String scheduler,
         Tensor initImage,
         double strength,
-        Tensor initialLatents) {
+        Tensor initialLatents,
+        Tensor controlImage,
+        double controlScale) {
 
     public static final int DEFAULT_STEPS = 50;
     public static final double DEFAULT_GUIDANCE = 7.5;
     public static final double DEFAULT_STRENGTH = 0.8;
+    public static final double DEFAULT_CONTROL_SCALE = 1.0;
 
     public GenerationRequest {
         Objects.requireNonNull(prompts, "prompts");
@@ -111,6 +118,13 @@ public record GenerationRequest(
             throw new IllegalArgumentException("init image has shape " + Arrays.toString(initImage.shape())
                     + ": expected [1 or B, 3, H, W] with values in [-1, 1]");
         }
+        if (controlImage != null && (controlImage.rank() != 4 || controlImage.dim(1) != 3)) {
+            throw new IllegalArgumentException("control image has shape " + Arrays.toString(controlImage.shape())
+                    + ": expected [1 or B, 3, H, W] with values in [0, 1]");
+        }
+        if (!Double.isFinite(controlScale)) {
+            throw new IllegalArgumentException("ControlNet conditioning scale is " + controlScale + ": give a finite number (1.0 by default)");
+        }
         if (initialLatents != null && initialLatents.rank() != 4) {
             throw new IllegalArgumentException("initial latents have shape " + Arrays.toString(initialLatents.shape())
                     + ": expected [B, C, h, w]");
@@ -131,6 +145,11 @@ public record GenerationRequest(
         return initImage != null;
     }
 
+    /** Whether a ControlNet conditions this request. */
+    public boolean isControlled() {
+        return controlImage != null;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.prompts = new ArrayList<>(prompts);
@@ -145,6 +164,8 @@ public record GenerationRequest(
         b.initImage = initImage;
         b.strength = strength;
         b.initialLatents = initialLatents;
+        b.controlImage = controlImage;
+        b.controlScale = controlScale;
         return b;
     }
 
@@ -168,6 +189,8 @@ public record GenerationRequest(
         private Tensor initImage;
         private double strength = DEFAULT_STRENGTH;
         private Tensor initialLatents;
+        private Tensor controlImage;
+        private double controlScale = DEFAULT_CONTROL_SCALE;
 
         private Builder() {
         }
@@ -263,6 +286,18 @@ public record GenerationRequest(
             return this;
         }
 
+        /** ControlNet conditioning image, {@code [1 or B, 3, H, W]} in [0, 1]; see {@link GenerationRequest}. */
+        public Builder controlImage(Tensor controlImage) {
+            this.controlImage = controlImage;
+            return this;
+        }
+
+        /** diffusers' {@code controlnet_conditioning_scale} (default 1.0). */
+        public Builder controlScale(double controlScale) {
+            this.controlScale = controlScale;
+            return this;
+        }
+
         public GenerationRequest build() {
             int n = prompts.size();
             List<String> negatives = new ArrayList<>();
@@ -285,7 +320,7 @@ public record GenerationRequest(
                 }
             }
             return new GenerationRequest(prompts, negatives, imagesPerPrompt, s, steps, guidanceScale, width, height,
-                    scheduler, initImage, strength, initialLatents);
+                    scheduler, initImage, strength, initialLatents, controlImage, controlScale);
         }
     }
 }

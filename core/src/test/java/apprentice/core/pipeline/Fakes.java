@@ -73,7 +73,7 @@ final class Fakes {
     }
 
     /** out = hidden[b, 0, 0] + 0.1·sample + 0.001·t (+ 0.01·cond[b, 0] with a timestep_cond input). */
-    static final class Unet implements Denoiser {
+    static class Unet implements Denoiser {
         final int condDim;
         final List<Integer> batchSizes = new ArrayList<>();
         final List<Double> timesteps = new ArrayList<>();
