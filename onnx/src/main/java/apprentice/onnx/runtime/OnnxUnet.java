@@ -5,11 +5,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import apprentice.core.model.ControlResiduals;
 import apprentice.core.model.Denoiser;
 import apprentice.core.pipeline.TimedComponent;
 import apprentice.core.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +21,10 @@ import java.util.Set;
  * A diffusers/Optimum UNet export ({@code unet/model.onnx}): {@code sample [B, C, h, w]}, {@code timestep}
  * (int64, int32, float32, float16 or double; a scalar, {@code [1]} or {@code [B]}: all read from the session),
  * {@code encoder_hidden_states [B, L, D]} and, for LCM-distilled UNets, {@code timestep_cond [B, d]}
- * → {@code out_sample}.
+ * → {@code out_sample}. A ControlNet-ready export (Microsoft Olive's and OnnxStack's layout) also takes
+ * {@code down_block_0_additional_residual} … {@code down_block_{n-1}_additional_residual} and
+ * {@code mid_block_additional_residual}, which {@link #predict(Tensor, double, Tensor, Tensor, ControlResiduals)}
+ * fills from a ControlNet.
  *
  * <p>Hot path: the sample is written into a direct buffer kept between steps, the text conditioning and
  * {@code timestep_cond} tensors are built once per run (the pipeline passes the same objects every step), and a
@@ -31,9 +37,12 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
     static final String HIDDEN = "encoder_hidden_states";
     static final String COND = "timestep_cond";
     static final String OUT = "out_sample";
+    static final String MID_RESIDUAL = "mid_block_additional_residual";
+    private static final java.util.regex.Pattern DOWN_RESIDUAL = java.util.regex.Pattern.compile("down_block_(\\d+)_additional_residual");
     private static final String EXPECTED = "inputs 'sample' (float, [batch, channels, height, width]), 'timestep' "
             + "(int64/int32/float, scalar or [batch]), 'encoder_hidden_states' (float, [batch, sequence, hidden]) and "
-            + "optionally 'timestep_cond' (float, [batch, dim], LCM), and output 'out_sample'";
+            + "optionally 'timestep_cond' (float, [batch, dim], LCM) or ControlNet residuals ('down_block_N_additional_residual' "
+            + "for N = 0, 1, … and 'mid_block_additional_residual'), and output 'out_sample'";
 
     private final ModelSession session;
     private final OnnxJavaType sampleType;
@@ -45,6 +54,8 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
     private final boolean pinOutput;
     private final int channels;
     private final int condDim;
+    private final int downResiduals;
+    private final OnnxJavaType residualType;
 
     private final OrtTensors.ReusableInput sampleIn;
     private final OrtTensors.ReusableInput hiddenIn;
@@ -59,8 +70,14 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
         TensorInfo timestep = require(session, TIMESTEP);
         TensorInfo hidden = require(session, HIDDEN);
         TensorInfo cond = session.input(COND);
+        int downs = 0;
         for (String name : session.inputs().keySet()) {
-            if (!Set.of(SAMPLE, TIMESTEP, HIDDEN, COND).contains(name)) {
+            java.util.regex.Matcher m = DOWN_RESIDUAL.matcher(name);
+            if (m.matches()) {
+                downs = Math.max(downs, Integer.parseInt(m.group(1)) + 1);
+                continue;
+            }
+            if (!Set.of(SAMPLE, TIMESTEP, HIDDEN, COND, MID_RESIDUAL).contains(name)) {
                 throw session.mismatch(EXPECTED, "it has an unsupported input '" + name + "'"
                         + (name.equals("text_embeds") || name.equals("time_ids") ? " (an SDXL UNet, not supported yet)" : ""));
             }
@@ -78,6 +95,26 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
         if (cond != null && (!OrtTensors.FLOAT_TYPES.contains(cond.type) || cond.getShape().length != 2)) {
             throw session.mismatch(EXPECTED, "'timestep_cond' is " + ModelSession.typeName(cond) + ModelSession.shapeText(cond));
         }
+        TensorInfo mid = session.input(MID_RESIDUAL);
+        if ((downs > 0) != (mid != null)) {
+            throw session.mismatch(EXPECTED, downs > 0 ? "it has down-block residual inputs but no 'mid_block_additional_residual'"
+                    : "it has 'mid_block_additional_residual' but no down-block residual inputs");
+        }
+        for (int i = 0; i < downs; i++) {
+            TensorInfo r = session.input("down_block_" + i + "_additional_residual");
+            if (r == null) {
+                throw session.mismatch(EXPECTED, "its down-block residual inputs skip 'down_block_" + i + "_additional_residual'");
+            }
+            if (r.type != mid.type || !OrtTensors.FLOAT_TYPES.contains(r.type) || r.getShape().length != 4) {
+                throw session.mismatch(EXPECTED, "'down_block_" + i + "_additional_residual' is " + ModelSession.typeName(r)
+                        + ModelSession.shapeText(r));
+            }
+        }
+        if (mid != null && (!OrtTensors.FLOAT_TYPES.contains(mid.type) || mid.getShape().length != 4)) {
+            throw session.mismatch(EXPECTED, "'mid_block_additional_residual' is " + ModelSession.typeName(mid) + ModelSession.shapeText(mid));
+        }
+        this.downResiduals = downs;
+        this.residualType = mid == null ? null : mid.type;
         this.sampleType = sample.type;
         this.timestepType = timestep.type;
         this.timestepShape = timestep.getShape();
@@ -144,8 +181,23 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
     }
 
     @Override
-    public synchronized Tensor predict(Tensor sample, double timestep, Tensor encoderHiddenStates, Tensor timestepCond) {
+    public Tensor predict(Tensor sample, double timestep, Tensor encoderHiddenStates, Tensor timestepCond) {
+        return predict(sample, timestep, encoderHiddenStates, timestepCond, null);
+    }
+
+    @Override
+    public synchronized Tensor predict(Tensor sample, double timestep, Tensor encoderHiddenStates, Tensor timestepCond,
+                                       ControlResiduals residuals) {
         int batch = sample.dim(0);
+        if ((residuals != null) != (downResiduals > 0)) {
+            throw new IllegalArgumentException(downResiduals > 0
+                    ? "this UNet (" + session.file() + ") is a ControlNet-ready export: it needs a ControlNet's residuals"
+                    : "ControlNet residuals given, but this UNet (" + session.file() + ") has no residual inputs");
+        }
+        if (residuals != null && residuals.down().size() != downResiduals) {
+            throw new IllegalArgumentException("this UNet (" + session.file() + ") takes " + downResiduals
+                    + " down-block residuals, got " + residuals.down().size());
+        }
         if (sample.rank() != 4 || sample.dim(1) != channels) {
             throw new IllegalArgumentException("UNet sample must be [B, " + channels + ", h, w], got "
                     + Arrays.toString(sample.shape()));
@@ -174,8 +226,19 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
             }
             feeds.put(COND, condIn.current());
         }
+        List<OnnxTensor> residualTensors = new ArrayList<>();
         try (OnnxTensor t = OrtTensors.filled(timestep, timestepType, timestepShape(batch))) {
             feeds.put(TIMESTEP, t);
+            if (residuals != null) {
+                for (int i = 0; i < downResiduals; i++) {
+                    OnnxTensor r = OrtTensors.of(residuals.down().get(i), residualType);
+                    residualTensors.add(r);
+                    feeds.put("down_block_" + i + "_additional_residual", r);
+                }
+                OnnxTensor m = OrtTensors.of(residuals.mid(), residualType);
+                residualTensors.add(m);
+                feeds.put(MID_RESIDUAL, m);
+            }
             if (pinOutput) {
                 OnnxTensor o = out.tensor(shape);
                 try (OrtSession.Result ignored = session.runInto(feeds, Map.of(output, o))) {
@@ -185,6 +248,8 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
             try (OrtSession.Result r = session.run(feeds, Set.of(output))) {
                 return OrtTensors.read(r.get(0), output + " of " + session.file());
             }
+        } finally {
+            residualTensors.forEach(OnnxTensor::close);
         }
     }
 
@@ -199,6 +264,11 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
                     + ", which fits neither 1 nor the batch " + batch);
         }
         return new long[] {d > 0 ? d : batch};
+    }
+
+    @Override
+    public int controlResidualInputs() {
+        return downResiduals;
     }
 
     @Override
