@@ -3,6 +3,7 @@ package apprentice.app;
 import apprentice.core.image.Images;
 import apprentice.core.image.Npy;
 import apprentice.core.noise.Seeds;
+import apprentice.core.model.ControlNet;
 import apprentice.core.pipeline.CancellationToken;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
@@ -143,6 +144,22 @@ final class GenerateCommand implements Callable<Integer> {
                     + " 0 returns the VAE reconstruction, 1 keeps almost nothing of the image. Default: ${DEFAULT-VALUE}.")
     double strength;
 
+    @Option(names = "--controlnet", paramLabel = "FOLDER",
+            description = "A ControlNet export (Olive / OnnxStack layout: FOLDER/model.onnx or FOLDER/controlnet/model.onnx)"
+                    + " for a ControlNet-ready --model (its UNet takes down_block_N_additional_residual inputs)."
+                    + " Needs --control-image.")
+    Path controlNet;
+
+    @Option(names = "--control-image", paramLabel = "FILE",
+            description = "The ControlNet's conditioning image (edges, depth, pose, ...), read as RGB in [0, 1] like"
+                    + " diffusers' ControlNet pipelines and resized to the output size.")
+    Path controlImage;
+
+    @Option(names = "--control-scale", paramLabel = "S", defaultValue = "1.0",
+            description = "diffusers' controlnet_conditioning_scale: the weight of the ControlNet's residuals."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double controlScale;
+
     @Option(names = "--latents", paramLabel = "FILE.npy",
             description = "Initial latent noise from a NumPy .npy file, [1 or N, C, h, w] float32 (like diffusers'"
                     + " latents=), for exact comparison with another implementation. Text-to-image only.")
@@ -179,16 +196,22 @@ final class GenerateCommand implements Callable<Integer> {
         long baseSeed = seed != null ? seed : Seeds.random();
         long[] seeds = seedsFor(baseSeed, total);
         if (adaptive.active(main.env(), model != null)) {
+            if (controlNet != null) {
+                throw new BadInputException("--controlnet is not supported in adaptive generation yet: add --no-adaptive and"
+                        + " a ControlNet-ready --model");
+            }
             return AdaptiveGenerate.run(this, texts, seeds);
         }
         BufferedImage init = initImage == null ? null : InputImage.load(initImage, "--init-image");
         Tensor latents = latentsFile == null ? null : loadLatents();
+        BufferedImage control = controlImage == null ? null : InputImage.load(controlImage, "--control-image");
         OutputFiles files = new OutputFiles(output);
         files.ensureFolder();
 
         // 2. The model, then the checks that need it.
         Path folder = main.modelFolder(model, err);
-        try (ModelComponents components = RuntimeChoice.load(folder, options)) {
+        try (ModelComponents components = RuntimeChoice.load(folder, options);
+             ControlNet controlNetModel = controlNet == null ? null : RuntimeChoice.loadControlNet(controlNet, options)) {
             checkScheduler(scheduler, components);
             int factor = components.vae().downscaleFactor();
             ImageSize imageSize = resolveSize(components, init, latents, factor);
@@ -201,7 +224,12 @@ final class GenerateCommand implements Callable<Integer> {
             }
 
             // 3. One image at a time: a failure costs that image only, and memory stays flat.
-            DiffusionPipeline pipeline = new DiffusionPipeline(components);
+            if (controlNetModel == null && components.unet().controlResidualInputs() > 0) {
+                throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
+                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and --control-image FILE");
+            }
+            Tensor controlTensor = control == null ? null : InputImage.toControlTensor(control, imageSize, "--control-image", err);
+            DiffusionPipeline pipeline = pipelineFor(components, controlNetModel, folder);
             ImageWriter writer = new ImageWriter(files);
             LocalDateTime started = LocalDateTime.now();
             int failed = 0;
@@ -211,7 +239,8 @@ final class GenerateCommand implements Callable<Integer> {
                     String prompt = texts.get(k / count);
                     ImageMetadata.Inputs inputs = new ImageMetadata.Inputs(prompt, negativePrompt, seeds[k],
                             components.name(), folder, scheduler, stepCount, guidanceScale, imageSize.width(),
-                            imageSize.height(), initImage, strength, latentsFile, k, total, options.describe());
+                            imageSize.height(), initImage, strength, latentsFile, k, total, options.describe(), controlNet,
+                            controlImage);
                     GenerationRequest request = GenerationRequest.builder()
                             .prompt(prompt)
                             .negativePrompt(negativePrompt)
@@ -221,6 +250,8 @@ final class GenerateCommand implements Callable<Integer> {
                             .size(imageSize.width(), imageSize.height())
                             .scheduler(scheduler)
                             .initImage(initTensor)
+                            .controlImage(controlTensor)
+                            .controlScale(controlScale)
                             .strength(strength)
                             .initialLatents(latents == null ? null : latents.dim(0) == 1 ? latents : latents.slice(k, k + 1))
                             .build();
@@ -312,8 +343,28 @@ final class GenerateCommand implements Callable<Integer> {
         if (initImage != null && latentsFile != null) {
             throw new BadInputException("--init-image and --latents both set the starting latents: give only one of them");
         }
+        if ((controlNet == null) != (controlImage == null)) {
+            throw new BadInputException(controlNet == null ? "--control-image needs --controlnet FOLDER (the ControlNet that reads it)"
+                    : "--controlnet needs --control-image FILE (the edges, depth or pose map it conditions on)");
+        }
+        if (!Double.isFinite(controlScale)) {
+            throw new BadInputException("--control-scale " + controlScale + " is not a finite number: give e.g. 1.0");
+        }
         if (size != null && size.separate != null && (size.separate.width == null) != (size.separate.height == null)) {
             throw new BadInputException("only one of --width and --height given: give both, or --size WxH");
+        }
+    }
+
+    /** The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together are bad input. */
+    private static DiffusionPipeline pipelineFor(ModelComponents components, ControlNet controlNet, Path folder) {
+        DiffusionPipeline pipeline = new DiffusionPipeline(components);
+        if (controlNet == null) {
+            return pipeline;
+        }
+        try {
+            return pipeline.withControlNet(controlNet);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--controlnet with " + folder + ": " + e.getMessage(), e);
         }
     }
 

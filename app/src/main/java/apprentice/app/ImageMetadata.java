@@ -28,7 +28,7 @@ public final class ImageMetadata {
     public record Inputs(String prompt, String negativePrompt, long seed, String modelName, Path modelPath,
                          String schedulerRequested, int steps, double guidance, int width, int height,
                          Path initImage, double strength, Path latentsFile, int imageIndex, int imageCount,
-                         String runtime) {
+                         String runtime, Path controlNet, Path controlImage) {
     }
 
     /**
@@ -54,6 +54,11 @@ public final class ImageMetadata {
             m.put("init_image", in.initImage().toAbsolutePath().normalize().toString());
             m.put("strength", in.strength());
             m.put("strength_convention", STRENGTH_CONVENTION);
+        }
+        if (request.isControlled()) {
+            m.put("controlnet_path", in.controlNet().toAbsolutePath().normalize().toString());
+            m.put("control_image", in.controlImage().toAbsolutePath().normalize().toString());
+            m.put("controlnet_conditioning_scale", request.controlScale());
         }
         if (in.latentsFile() != null) {
             m.put("latents_file", in.latentsFile().toAbsolutePath().normalize().toString());

@@ -39,4 +39,17 @@ final class InputImage {
         }
         return Images.toTensor(img, true);
     }
+
+    /**
+     * A ControlNet conditioning image: RGB in [0, 1] (diffusers' control image processor does not normalise, and
+     * PIL's {@code convert("RGB")} drops transparency), resized to {@code size} with a note when it differs.
+     */
+    static Tensor toControlTensor(BufferedImage image, ImageSize size, String name, PrintWriter notes) {
+        BufferedImage img = image;
+        if (image.getWidth() != size.width() || image.getHeight() != size.height()) {
+            notes.println("note: resizing " + name + " from " + image.getWidth() + "x" + image.getHeight() + " to " + size);
+            img = Images.resize(image, size.width(), size.height());
+        }
+        return Images.toUnitRangeTensor(img);
+    }
 }

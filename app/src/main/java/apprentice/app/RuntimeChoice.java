@@ -1,7 +1,9 @@
 package apprentice.app;
 
+import apprentice.core.model.ControlNet;
 import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
+import apprentice.onnx.runtime.OnnxControlNet;
 import apprentice.onnx.runtime.OnnxModelFolder;
 import apprentice.onnx.runtime.RuntimeOptions;
 import java.io.UncheckedIOException;
@@ -49,6 +51,15 @@ public final class RuntimeChoice {
             return OnnxModelFolder.load(folder, options);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new BadInputException("cannot use model folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a ControlNet folder ({@code --controlnet}); a missing or malformed export is bad input naming the folder. */
+    public static ControlNet loadControlNet(Path folder, RuntimeOptions options) {
+        try {
+            return OnnxControlNet.open(folder, options);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new BadInputException("cannot use ControlNet " + folder + ": " + e.getMessage(), e);
         }
     }
 }

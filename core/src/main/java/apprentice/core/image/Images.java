@@ -165,6 +165,25 @@ public final class Images {
         return new Tensor(new int[] {images.size(), 3, h, w}, data);
     }
 
+    /**
+     * One image as a {@code [1, 3, H, W]} tensor in [0, 1] ({@code v / 255} in float32), transparency dropped as PIL's
+     * {@code convert("RGB")} does: the form diffusers' ControlNet pipelines give their conditioning image.
+     */
+    public static Tensor toUnitRangeTensor(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int plane = w * h;
+        float[] data = new float[3 * plane];
+        int[] rgb = rgbPixels(image, false);
+        for (int i = 0; i < plane; i++) {
+            int p = rgb[i];
+            data[i] = ((p >> 16) & 255) / 255f;
+            data[plane + i] = ((p >> 8) & 255) / 255f;
+            data[2 * plane + i] = (p & 255) / 255f;
+        }
+        return new Tensor(new int[] {1, 3, h, w}, data);
+    }
+
     /** A byte value as diffusers normalises it: {@code (v / 255) * 2 - 1} in float32. */
     static float toUnit(int v) {
         float x = v / 255f;

@@ -26,6 +26,17 @@ class ImagesTest {
     }
 
     @Test
+    void controlImagesAreRgbInZeroToOneWithTransparencyDroppedAsPilConvertRgb() {
+        BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+        img.setRGB(0, 0, 0xFF336699);
+        img.setRGB(1, 0, 0x00FF0000); // fully transparent red: PIL's convert("RGB") keeps the red
+        Tensor t = Images.toUnitRangeTensor(img);
+        assertArrayEquals(new int[] {1, 3, 1, 2}, t.shape());
+        // planes R, G, B; v / 255 in float32
+        assertArrayEquals(new float[] {0x33 / 255f, 1f, 0x66 / 255f, 0f, 0x99 / 255f, 0f}, t.data());
+    }
+
+    @Test
     void tensorLayoutIsBatchChannelRowColumnInMinusOneToOne() {
         BufferedImage img = rgb(2, 1, 0xFF0080, 0x00FF00);
         Tensor t = Images.toTensor(img, false);

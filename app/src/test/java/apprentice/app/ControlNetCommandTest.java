@@ -1,0 +1,109 @@
+package apprentice.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import apprentice.core.image.Images;
+import apprentice.core.image.PngMetadata;
+import apprentice.onnx.synth.SyntheticControlNet;
+import apprentice.onnx.synth.SyntheticModelFolder;
+import apprentice.onnx.synth.SyntheticSpec;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code generate --controlnet} on a synthetic ControlNet-ready model (the tiny model's UNet plus residual inputs). */
+class ControlNetCommandTest {
+    @TempDir
+    static Path dir;
+    static AppEnvironment env;
+    static Path model;
+    static Path controlNet;
+    static Path edges;
+
+    @BeforeAll
+    static void models() throws Exception {
+        env = new AppEnvironment(false, dir.resolve("home"), dir.resolve("cache"));
+        model = dir.resolve("controlled");
+        SyntheticModelFolder.write(model, SyntheticSpec.tiny());
+        SyntheticControlNet.makeUnetControllable(model, SyntheticSpec.tiny(), 2);
+        controlNet = dir.resolve("controlnet");
+        SyntheticControlNet.writeControlNet(controlNet, SyntheticSpec.tiny(), 2);
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                img.setRGB(x, y, (x / 4 + y / 4) % 2 == 0 ? 0xFFFFFF : 0x000000);
+            }
+        }
+        edges = dir.resolve("edges.png");
+        ImageIO.write(img, "png", edges.toFile());
+    }
+
+    private static CliRun generate(Path modelFolder, Path out, String... extra) {
+        String[] base = {"generate", "a fox", "--model", modelFolder.toString(), "--no-adaptive", "--steps", "2", "--seed", "3",
+                "--size", "64x64", "-o", out.toString(), "--progress", "none"};
+        String[] args = Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return CliRun.in(env, args);
+    }
+
+    private static Path png(Path out) throws Exception {
+        try (Stream<Path> s = Files.list(out)) {
+            return s.filter(p -> p.toString().endsWith(".png")).findFirst().orElseThrow();
+        }
+    }
+
+    private static int[] pixels(Path png) {
+        return Images.rgbPixels(Images.load(png), false);
+    }
+
+    @Test
+    void scaleZeroReproducesTheUncontrolledModelAndScaleOneChangesTheImage() throws Exception {
+        CliRun plain = generate(TinyModel.folder(), dir.resolve("plain"));
+        assertEquals(0, plain.exitCode(), plain.toString());
+        CliRun zero = generate(model, dir.resolve("zero"), "--controlnet", controlNet.toString(), "--control-image",
+                edges.toString(), "--control-scale", "0");
+        assertEquals(0, zero.exitCode(), zero.toString());
+        assertArrayEquals(pixels(png(dir.resolve("plain"))), pixels(png(dir.resolve("zero"))),
+                "zero-weighted residuals leave the base UNet's image");
+
+        CliRun one = generate(model, dir.resolve("one"), "--controlnet", controlNet.toString(), "--control-image", edges.toString());
+        assertEquals(0, one.exitCode(), one.toString());
+        assertFalse(Arrays.equals(pixels(png(dir.resolve("plain"))), pixels(png(dir.resolve("one")))), "the control shows");
+        assertTrue(one.err().contains("note: resizing --control-image from 32x32 to 64x64"), one.err());
+        Map<String, Object> m = PngMetadata.read(png(dir.resolve("one"))).json();
+        assertEquals(1.0, ((Number) m.get("controlnet_conditioning_scale")).doubleValue());
+        assertEquals(edges.toAbsolutePath().normalize().toString(), m.get("control_image"));
+        assertEquals(controlNet.toAbsolutePath().normalize().toString(), m.get("controlnet_path"));
+    }
+
+    @Test
+    void mismatchedOrIncompleteControlNetOptionsAreBadInput() {
+        CliRun noImage = generate(model, dir.resolve("e1"), "--controlnet", controlNet.toString());
+        assertEquals(ExitCodes.BAD_INPUT, noImage.exitCode());
+        assertTrue(noImage.err().contains("--controlnet needs --control-image FILE"), noImage.err());
+        CliRun plainUnet = generate(TinyModel.folder(), dir.resolve("e2"), "--controlnet", controlNet.toString(),
+                "--control-image", edges.toString());
+        assertEquals(ExitCodes.BAD_INPUT, plainUnet.exitCode());
+        assertTrue(plainUnet.err().contains("takes no ControlNet residuals"), plainUnet.err());
+        CliRun missing = generate(model, dir.resolve("e3"), "--controlnet", dir.resolve("nowhere").toString(),
+                "--control-image", edges.toString());
+        assertEquals(ExitCodes.BAD_INPUT, missing.exitCode());
+        assertTrue(missing.err().contains("no ControlNet at"), missing.err());
+        CliRun uncontrolled = generate(model, dir.resolve("e4"));
+        assertEquals(ExitCodes.BAD_INPUT, uncontrolled.exitCode(), uncontrolled.toString());
+        assertTrue(uncontrolled.err().contains("is a ControlNet-ready export"), uncontrolled.err());
+        for (String sub : new String[] {"e1", "e2", "e3", "e4"}) {
+            assertFalse(Files.exists(dir.resolve(sub)) && dir.resolve(sub).toFile().list().length > 0, "nothing written for " + sub);
+        }
+    }
+}
