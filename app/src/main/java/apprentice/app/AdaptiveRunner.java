@@ -6,6 +6,7 @@ import apprentice.core.adaptive.AdaptivePipeline;
 import apprentice.core.adaptive.AdaptiveResult;
 import apprentice.core.adaptive.Budget;
 import apprentice.core.adaptive.CalibrationFile;
+import apprentice.core.adaptive.ControlCondition;
 import apprentice.core.adaptive.FixedGate;
 import apprentice.core.adaptive.Gate;
 import apprentice.core.adaptive.OnlineGate;
@@ -18,6 +19,7 @@ import apprentice.core.adaptive.TeacherMode;
 import apprentice.core.adaptive.TeacherSettings;
 import apprentice.core.adaptive.TeacherStage;
 import apprentice.core.image.Images;
+import apprentice.core.model.ControlNet;
 import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
@@ -53,10 +55,15 @@ final class AdaptiveRunner {
      * @param size explicit size, or null for the student's default (or the edit image's)
      * @param editImage editing: the user's image (already loaded), else null
      * @param editStrength editing: the student's SDEdit strength
+     * @param control ControlNet conditioning of both stages, or null
      */
     record Inputs(List<String> prompts, long[] seeds, String negativePrompt, Path studentFolder, boolean builtInStudent,
                   String scheduler, Integer steps, Double guidance, ImageSize size, Path output, boolean reproducible,
-                  java.awt.image.BufferedImage editImage, Path editImagePath, double editStrength) {
+                  java.awt.image.BufferedImage editImage, Path editImagePath, double editStrength, Control control) {
+    }
+
+    /** {@code --controlnet}, {@code --control-image} (already loaded) and {@code --control-scale}. */
+    record Control(Path controlNet, Path imagePath, java.awt.image.BufferedImage image, double scale) {
     }
 
     private AdaptiveRunner() {
@@ -75,7 +82,8 @@ final class AdaptiveRunner {
 
         try (ModelComponents student = RuntimeChoice.load(in.studentFolder(), options);
              ModelComponents teacher = RuntimeChoice.load(teacherFolder, options);
-             Oracle oracle = openOracle(oracleFolder, options)) {
+             Oracle oracle = openOracle(oracleFolder, options);
+             ControlNet controlNet = in.control() == null ? null : RuntimeChoice.loadControlNet(in.control().controlNet(), options)) {
             int factor = student.vae().downscaleFactor();
             ImageSize size = resolveSize(in, student, factor);
             int steps = in.steps() != null ? in.steps() : GenerateCommand.defaultSteps(in.scheduler(), student);
@@ -94,8 +102,18 @@ final class AdaptiveRunner {
                     refine, in.negativePrompt());
             Gate gate = gate(a, mode, ss, ts, calibration, calibrationPath, oracle.name(), err);
             Tensor input = in.editImage() == null ? null : InputImage.toTensor(in.editImage(), size, "the image", err);
-            AdaptivePipeline pipeline = new AdaptivePipeline(new StudentStage(new DiffusionPipeline(student), ss),
-                    new TeacherStage(new DiffusionPipeline(teacher), ts), oracle,
+            ControlCondition control = null;
+            if (in.control() != null) {
+                control = new ControlCondition(InputImage.toControlTensor(in.control().image(), size, "--control-image", err),
+                        in.control().scale());
+                if (calibration != null) {
+                    err.println("note: " + calibrationPath + " was calibrated on drafts without the ControlNet; the teacher"
+                            + " share may differ from k (calibrate on controlled drafts, or leave out --calibration for an online gate)");
+                }
+            }
+            AdaptivePipeline pipeline = new AdaptivePipeline(
+                    new StudentStage(GenerateCommand.pipelineFor(student, controlNet, in.studentFolder()), ss, control),
+                    new TeacherStage(GenerateCommand.pipelineFor(teacher, controlNet, teacherFolder), ts, control), oracle,
                     new AdaptivePipeline.Options(mode, a.draftBatch, a.teacherBatch, a.scoreTeacherOutputs));
             Map<String, Object> settings = AdaptiveResult.settingsOf(ss, ts, mode, oracle.name());
             settings.put("student_model_path", in.studentFolder().toAbsolutePath().normalize().toString());
@@ -106,6 +124,11 @@ final class AdaptiveRunner {
             }
             if (in.editImagePath() != null) {
                 settings.put("input_image", in.editImagePath().toAbsolutePath().normalize().toString());
+            }
+            if (in.control() != null) {
+                settings.put("controlnet_path", in.control().controlNet().toAbsolutePath().normalize().toString());
+                settings.put("control_image", in.control().imagePath().toAbsolutePath().normalize().toString());
+                settings.put("controlnet_conditioning_scale", in.control().scale());
             }
             Path logFile = a.log != null ? a.log : in.output().resolve("adaptive-log.jsonl");
             ImageWriter writer = new ImageWriter(files);

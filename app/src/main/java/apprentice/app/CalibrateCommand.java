@@ -133,7 +133,7 @@ final class CalibrateCommand implements Callable<Integer> {
         try (ModelComponents student = RuntimeChoice.load(folder, options);
              Oracle o = AdaptiveRunner.openOracle(oracleFolder, options)) {
             AdaptiveRunner.Inputs sizing = new AdaptiveRunner.Inputs(prompts.prompts(), new long[0], negativePrompt, folder, false,
-                    scheduler, steps, guidance, size, null, false, edit, editImage, strength);
+                    scheduler, steps, guidance, size, null, false, edit, editImage, strength, null);
             ImageSize resolved = AdaptiveRunner.resolveSize(sizing, student, student.vae().downscaleFactor());
             int stepCount = steps != null ? steps : GenerateCommand.defaultSteps(scheduler, student);
             StudentSettings settings = new StudentSettings(student.name(), stepCount,

@@ -103,7 +103,7 @@ final class EditCommand implements Callable<Integer> {
         Path folder = main.modelFolder(model, spec.commandLine().getErr());
         // no built-in calibration for edits: the family's calibration is for text-to-image; without --calibration an online gate runs
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, negativePrompt, folder, false, scheduler, steps,
-                guidance, size, output, reproducible, img, image, strength);
+                guidance, size, output, reproducible, img, image, strength, null);
         return AdaptiveRunner.run(main.env(), adaptive, runtime.options(), in, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), verbose.enabled());
     }

@@ -196,10 +196,6 @@ final class GenerateCommand implements Callable<Integer> {
         long baseSeed = seed != null ? seed : Seeds.random();
         long[] seeds = seedsFor(baseSeed, total);
         if (adaptive.active(main.env(), model != null)) {
-            if (controlNet != null) {
-                throw new BadInputException("--controlnet is not supported in adaptive generation yet: add --no-adaptive and"
-                        + " a ControlNet-ready --model");
-            }
             return AdaptiveGenerate.run(this, texts, seeds);
         }
         BufferedImage init = initImage == null ? null : InputImage.load(initImage, "--init-image");
@@ -356,7 +352,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together are bad input. */
-    private static DiffusionPipeline pipelineFor(ModelComponents components, ControlNet controlNet, Path folder) {
+    static DiffusionPipeline pipelineFor(ModelComponents components, ControlNet controlNet, Path folder) {
         DiffusionPipeline pipeline = new DiffusionPipeline(components);
         if (controlNet == null) {
             return pipeline;

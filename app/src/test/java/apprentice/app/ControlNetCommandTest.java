@@ -87,6 +87,46 @@ class ControlNetCommandTest {
     }
 
     @Test
+    void adaptiveGenerationConditionsTheStudentsDraftAndTheTeachersRefinement() throws Exception {
+        SyntheticSpec lcm = SyntheticSpec.tiny().withSeed(11).withScheduler("LCMScheduler", "epsilon").withTimestepCond(32);
+        Path plainStudent = dir.resolve("student-plain");
+        SyntheticModelFolder.write(plainStudent, lcm);
+        Path student = dir.resolve("student-controlled");
+        SyntheticModelFolder.write(student, lcm);
+        SyntheticControlNet.makeUnetControllable(student, lcm, 2);
+        Path oracle = dir.resolve("oracle");
+        apprentice.onnx.synth.SyntheticClipFolder.write(oracle, 13);
+        java.util.function.BiFunction<Path[], String[], CliRun> adaptive = (models, extra) -> {
+            String[] base = {"generate", "--adaptive", "a fox", "--model", models[0].toString(), "--teacher", models[1].toString(),
+                    "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2", "--teacher-guidance", "3",
+                    "--refine-strength", "0.5", "--tau", "100", "--seed", "5", "--size", "64x64", "-o", models[2].toString()};
+            String[] args = Arrays.copyOf(base, base.length + extra.length);
+            System.arraycopy(extra, 0, args, base.length, extra.length);
+            return CliRun.in(env, args);
+        };
+        Path outPlain = dir.resolve("adaptive-plain");
+        CliRun plain = adaptive.apply(new Path[] {plainStudent, TinyModel.folder(), outPlain}, new String[0]);
+        assertEquals(0, plain.exitCode(), plain.toString());
+        String[] control = {"--controlnet", controlNet.toString(), "--control-image", edges.toString()};
+        Path outZero = dir.resolve("adaptive-zero");
+        String[] zeroArgs = Arrays.copyOf(control, control.length + 2);
+        zeroArgs[control.length] = "--control-scale";
+        zeroArgs[control.length + 1] = "0";
+        CliRun zero = adaptive.apply(new Path[] {student, model, outZero}, zeroArgs);
+        assertEquals(0, zero.exitCode(), zero.toString());
+        assertArrayEquals(pixels(png(outPlain)), pixels(png(outZero)), "scale 0: the uncontrolled adaptive image");
+        Path outOne = dir.resolve("adaptive-one");
+        CliRun one = adaptive.apply(new Path[] {student, model, outOne}, control);
+        assertEquals(0, one.exitCode(), one.toString());
+        assertFalse(Arrays.equals(pixels(png(outPlain)), pixels(png(outOne))), "the control shows");
+        Map<String, Object> m = PngMetadata.read(png(outOne)).json();
+        assertEquals(1.0, ((Number) m.get("controlnet_conditioning_scale")).doubleValue());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> a = (Map<String, Object>) m.get("adaptive");
+        assertEquals("refined", a.get("route"), "τ 100 sends the draft to the teacher, which is controlled too");
+    }
+
+    @Test
     void mismatchedOrIncompleteControlNetOptionsAreBadInput() {
         CliRun noImage = generate(model, dir.resolve("e1"), "--controlnet", controlNet.toString());
         assertEquals(ExitCodes.BAD_INPUT, noImage.exitCode());

@@ -13,10 +13,29 @@ import java.util.Objects;
 public final class StudentStage {
     private final DiffusionPipeline pipeline;
     private final StudentSettings settings;
+    private final ControlCondition control;
 
     public StudentStage(DiffusionPipeline pipeline, StudentSettings settings) {
+        this(pipeline, settings, null);
+    }
+
+    /** @param control ControlNet conditioning for every request of this stage, or null (the pipeline must have a ControlNet) */
+    public StudentStage(DiffusionPipeline pipeline, StudentSettings settings, ControlCondition control) {
         this.pipeline = Objects.requireNonNull(pipeline, "student pipeline");
         this.settings = Objects.requireNonNull(settings, "student settings");
+        this.control = control;
+        if (control != null && !pipeline.hasControlNet()) {
+            throw new IllegalArgumentException("a control image was given but the student pipeline has no ControlNet");
+        }
+    }
+
+    /** The ControlNet conditioning, or null. */
+    public ControlCondition control() {
+        return control;
+    }
+
+    private GenerationRequest.Builder controlled(GenerationRequest.Builder b) {
+        return control == null ? b : b.controlImage(control.image()).controlScale(control.scale());
     }
 
     public StudentSettings settings() {
@@ -45,6 +64,6 @@ public final class StudentStage {
             }
             b.size(settings.width(), settings.height());
         }
-        return pipeline.generate(b.build(), ProgressListener.NONE, cancel);
+        return pipeline.generate(controlled(b).build(), ProgressListener.NONE, cancel);
     }
 }

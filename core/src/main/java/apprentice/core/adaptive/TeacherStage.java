@@ -13,10 +13,29 @@ import java.util.Objects;
 public final class TeacherStage {
     private final DiffusionPipeline pipeline;
     private final TeacherSettings settings;
+    private final ControlCondition control;
 
     public TeacherStage(DiffusionPipeline pipeline, TeacherSettings settings) {
+        this(pipeline, settings, null);
+    }
+
+    /** @param control ControlNet conditioning for every request of this stage, or null (the pipeline must have a ControlNet) */
+    public TeacherStage(DiffusionPipeline pipeline, TeacherSettings settings, ControlCondition control) {
         this.pipeline = Objects.requireNonNull(pipeline, "teacher pipeline");
         this.settings = Objects.requireNonNull(settings, "teacher settings");
+        this.control = control;
+        if (control != null && !pipeline.hasControlNet()) {
+            throw new IllegalArgumentException("a control image was given but the teacher pipeline has no ControlNet");
+        }
+    }
+
+    /** The ControlNet conditioning, or null. */
+    public ControlCondition control() {
+        return control;
+    }
+
+    private GenerationRequest.Builder controlled(GenerationRequest.Builder b) {
+        return control == null ? b : b.controlImage(control.image()).controlScale(control.scale());
     }
 
     public TeacherSettings settings() {
@@ -51,7 +70,7 @@ public final class TeacherStage {
     }
 
     private GenerationRequest.Builder base(List<String> prompts, List<Long> seeds) {
-        return GenerationRequest.builder().prompts(prompts).seeds(seeds).guidanceScale(settings.guidanceScale())
-                .scheduler(settings.scheduler()).negativePrompt(settings.negativePrompt());
+        return controlled(GenerationRequest.builder().prompts(prompts).seeds(seeds).guidanceScale(settings.guidanceScale())
+                .scheduler(settings.scheduler()).negativePrompt(settings.negativePrompt()));
     }
 }
