@@ -220,10 +220,6 @@ final class GenerateCommand implements Callable<Integer> {
             }
 
             // 3. One image at a time: a failure costs that image only, and memory stays flat.
-            if (controlNetModel == null && components.unet().controlResidualInputs() > 0) {
-                throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
-                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and --control-image FILE");
-            }
             Tensor controlTensor = control == null ? null : InputImage.toControlTensor(control, imageSize, "--control-image", err);
             DiffusionPipeline pipeline = pipelineFor(components, controlNetModel, folder);
             ImageWriter writer = new ImageWriter(files);
@@ -351,10 +347,18 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    /** The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together are bad input. */
+    /**
+     * The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together, or a
+     * ControlNet-ready UNet without a ControlNet, are bad input (found before any image is generated).
+     */
     static DiffusionPipeline pipelineFor(ModelComponents components, ControlNet controlNet, Path folder) {
         DiffusionPipeline pipeline = new DiffusionPipeline(components);
         if (controlNet == null) {
+            if (components.unet().controlResidualInputs() > 0) {
+                throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
+                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and"
+                        + " --control-image FILE");
+            }
             return pipeline;
         }
         try {
