@@ -185,6 +185,18 @@ class ControlNetPipelineTest {
     }
 
     @Test
+    void imageToImageIsControlledOnTheStepsThatRun() {
+        FakeControlNet cn = new FakeControlNet(1);
+        float[] init = new float[3 * SIDE * SIDE];
+        Arrays.fill(init, 0.2f);
+        GenerationResult r = pipeline(new ControlledUnet(1)).withControlNet(cn).generate(request().steps(10).strength(0.5)
+                .initImage(new Tensor(new int[] {1, 3, SIDE, SIDE}, init)).controlImage(constant(1, 0.5f)).build());
+        assertEquals(5, r.nfe(), "int(10 · 0.5) steps run");
+        assertEquals(5, cn.timesteps.size(), "one ControlNet call per step that runs");
+        assertEquals(r.timesteps()[0], cn.timesteps.get(0), 0.0);
+    }
+
+    @Test
     void withoutCfgTheBatchIsNotDoubled() {
         FakeControlNet cn = new FakeControlNet(1);
         pipeline(new ControlledUnet(1)).withControlNet(cn)
