@@ -138,6 +138,14 @@ public final class GraphBuilder {
     }
 
     private static ValueInfoProto valueInfo(String name, ElementType type, Object... dims) {
+        return valueInfo(name, type.proto(), dims);
+    }
+
+    /**
+     * A tensor's declaration (graph input or output) for code that edits or writes graphs directly: dims are fixed
+     * sizes (Integer or Long) or symbolic names (String); any ONNX element type, float16 included.
+     */
+    public static ValueInfoProto valueInfo(String name, ai.onnx.proto.OnnxMl.TensorProto.DataType type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
@@ -155,7 +163,7 @@ public final class GraphBuilder {
             }
             shape.addDim(dim);
         }
-        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder().setElemType(type.proto().getNumber())
+        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder().setElemType(type.getNumber())
                 .setShape(shape).build();
         return ValueInfoProto.newBuilder().setName(name)
                 .setType(TypeProto.newBuilder().setTensorType(tensorType)).build();

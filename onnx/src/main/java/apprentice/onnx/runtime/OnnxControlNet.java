@@ -150,7 +150,7 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
         try {
             owned.add(OrtTensors.of(sample, sampleType));
             feeds.put(OnnxUnet.SAMPLE, owned.get(owned.size() - 1));
-            owned.add(OrtTensors.filled(timestep, timestepType, timestepShape(batch)));
+            owned.add(OrtTensors.filled(timestep, timestepType, OnnxUnet.timestepShape(timestepShape, batch, session.file())));
             feeds.put(OnnxUnet.TIMESTEP, owned.get(owned.size() - 1));
             owned.add(OrtTensors.of(encoderHiddenStates, hiddenType));
             feeds.put(OnnxUnet.HIDDEN, owned.get(owned.size() - 1));
@@ -189,19 +189,6 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
             d[i] *= factor;
         }
         return new Tensor(t.shape(), d);
-    }
-
-    /** Scalar, the static length, or {@code [batch]} when the length is symbolic (as {@link OnnxUnet}). */
-    private long[] timestepShape(int batch) {
-        if (timestepShape.length == 0) {
-            return new long[0];
-        }
-        long d = timestepShape[0];
-        if (d > 0 && d != 1 && d != batch) {
-            throw new IllegalArgumentException(session.file() + " takes a timestep of fixed length " + d
-                    + ", which fits neither 1 nor the batch " + batch);
-        }
-        return new long[] {d > 0 ? d : batch};
     }
 
     @Override

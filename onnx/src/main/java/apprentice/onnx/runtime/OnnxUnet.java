@@ -253,14 +253,21 @@ public final class OnnxUnet implements Denoiser, TimedComponent {
         }
     }
 
-    /** Scalar, the static length, or {@code [batch]} when the length is symbolic. */
     private long[] timestepShape(int batch) {
-        if (timestepShape.length == 0) {
+        return timestepShape(timestepShape, batch, session.file());
+    }
+
+    /**
+     * The shape to feed a {@code timestep} input declared as {@code declared}: a scalar, the static length, or
+     * {@code [batch]} when the length is symbolic (shared with {@link OnnxControlNet}).
+     */
+    static long[] timestepShape(long[] declared, int batch, Path file) {
+        if (declared.length == 0) {
             return new long[0];
         }
-        long d = timestepShape[0];
+        long d = declared[0];
         if (d > 0 && d != 1 && d != batch) {
-            throw new IllegalArgumentException(session.file() + " takes a timestep of fixed length " + d
+            throw new IllegalArgumentException(file + " takes a timestep of fixed length " + d
                     + ", which fits neither 1 nor the batch " + batch);
         }
         return new long[] {d > 0 ? d : batch};

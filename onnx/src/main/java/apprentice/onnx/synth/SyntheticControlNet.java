@@ -104,17 +104,6 @@ public final class SyntheticControlNet {
     }
 
     private static OnnxMl.ValueInfoProto value(String name, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            OnnxMl.TensorShapeProto.Dimension.Builder b = OnnxMl.TensorShapeProto.Dimension.newBuilder();
-            if (d instanceof String s) {
-                b.setDimParam(s);
-            } else {
-                b.setDimValue((Integer) d);
-            }
-            shape.addDim(b);
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+        return GraphBuilder.valueInfo(name, OnnxMl.TensorProto.DataType.FLOAT, dims);
     }
 }

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import apprentice.core.model.ControlResiduals;
 import apprentice.core.tensor.Tensor;
+import apprentice.onnx.graph.GraphBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +26,7 @@ class ControlNetModelsTest {
     Path tmp;
 
     private static OnnxMl.ValueInfoProto value(String name, DataType type, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            OnnxMl.TensorShapeProto.Dimension.Builder b = OnnxMl.TensorShapeProto.Dimension.newBuilder();
-            if (d instanceof String s) {
-                b.setDimParam(s);
-            } else {
-                b.setDimValue((Integer) d);
-            }
-            shape.addDim(b);
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
+        return GraphBuilder.valueInfo(name, type, dims);
     }
 
     private static OnnxMl.NodeProto node(String op, String out, String... in) {

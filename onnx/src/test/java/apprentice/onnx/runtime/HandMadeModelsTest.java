@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxJavaType;
 import apprentice.core.model.LatentDistribution;
 import apprentice.core.tensor.Tensor;
+import apprentice.onnx.graph.GraphBuilder;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,18 +30,7 @@ class HandMadeModelsTest {
     Path tmp;
 
     private static OnnxMl.ValueInfoProto value(String name, DataType type, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            OnnxMl.TensorShapeProto.Dimension.Builder b = OnnxMl.TensorShapeProto.Dimension.newBuilder();
-            if (d instanceof String s) {
-                b.setDimParam(s);
-            } else {
-                b.setDimValue((Integer) d);
-            }
-            shape.addDim(b);
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
+        return GraphBuilder.valueInfo(name, type, dims);
     }
 
     private static OnnxMl.NodeProto node(String op, String out, String... in) {
