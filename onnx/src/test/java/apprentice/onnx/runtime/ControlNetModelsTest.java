@@ -2,13 +2,15 @@ package apprentice.onnx.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static apprentice.onnx.runtime.HandMadeGraphs.node;
+import static apprentice.onnx.runtime.HandMadeGraphs.save;
+import static apprentice.onnx.runtime.HandMadeGraphs.value;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import apprentice.core.model.ControlResiduals;
 import apprentice.core.tensor.Tensor;
-import apprentice.onnx.graph.GraphBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +27,6 @@ class ControlNetModelsTest {
     @TempDir
     Path tmp;
 
-    private static OnnxMl.ValueInfoProto value(String name, DataType type, Object... dims) {
-        return GraphBuilder.valueInfo(name, type, dims);
-    }
-
-    private static OnnxMl.NodeProto node(String op, String out, String... in) {
-        return OnnxMl.NodeProto.newBuilder().setOpType(op).addOutput(out).addAllInput(List.of(in)).build();
-    }
-
     private static OnnxMl.NodeProto meanOverCHW(String out, String in) {
         return node("ReduceMean", out, in).toBuilder().addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axes")
                 .setType(OnnxMl.AttributeProto.AttributeType.INTS).addAllInts(List.of(1L, 2L, 3L))).build();
@@ -40,14 +34,6 @@ class ControlNetModelsTest {
 
     private static OnnxMl.TensorProto scalar(String name, float v) {
         return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT.getNumber()).addFloatData(v).build();
-    }
-
-    private static Path save(Path dir, OnnxMl.GraphProto graph) throws IOException {
-        Files.createDirectories(dir);
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
-        Files.write(dir.resolve("model.onnx"), model.toByteArray());
-        return dir;
     }
 
     private static OnnxMl.GraphProto.Builder controlNetInputs() {

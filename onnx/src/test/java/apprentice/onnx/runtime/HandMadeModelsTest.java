@@ -3,6 +3,9 @@ package apprentice.onnx.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static apprentice.onnx.runtime.HandMadeGraphs.node;
+import static apprentice.onnx.runtime.HandMadeGraphs.save;
+import static apprentice.onnx.runtime.HandMadeGraphs.value;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
@@ -10,7 +13,6 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxJavaType;
 import apprentice.core.model.LatentDistribution;
 import apprentice.core.tensor.Tensor;
-import apprentice.onnx.graph.GraphBuilder;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,14 +31,6 @@ class HandMadeModelsTest {
     @TempDir
     Path tmp;
 
-    private static OnnxMl.ValueInfoProto value(String name, DataType type, Object... dims) {
-        return GraphBuilder.valueInfo(name, type, dims);
-    }
-
-    private static OnnxMl.NodeProto node(String op, String out, String... in) {
-        return OnnxMl.NodeProto.newBuilder().setOpType(op).addOutput(out).addAllInput(java.util.List.of(in)).build();
-    }
-
     private static OnnxMl.NodeProto cast(String out, String in, DataType to) {
         return node("Cast", out, in).toBuilder().addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to")
                 .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(to.getNumber())).build();
@@ -49,14 +43,6 @@ class HandMadeModelsTest {
         }
         return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(DataType.INT64.getNumber()).addDims(v.length)
                 .setRawData(ByteString.copyFrom(b.array())).build();
-    }
-
-    private static Path save(Path dir, OnnxMl.GraphProto graph) throws IOException {
-        Files.createDirectories(dir);
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
-        Files.write(dir.resolve("model.onnx"), model.toByteArray());
-        return dir;
     }
 
     @Test
