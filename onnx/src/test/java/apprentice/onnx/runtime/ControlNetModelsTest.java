@@ -1,10 +1,10 @@
 package apprentice.onnx.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static apprentice.onnx.runtime.HandMadeGraphs.node;
 import static apprentice.onnx.runtime.HandMadeGraphs.save;
 import static apprentice.onnx.runtime.HandMadeGraphs.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
@@ -12,7 +12,6 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import apprentice.core.model.ControlResiduals;
 import apprentice.core.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
