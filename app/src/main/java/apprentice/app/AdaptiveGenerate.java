@@ -23,17 +23,8 @@ final class AdaptiveGenerate {
         var err = g.spec.commandLine().getErr();
         Path folder = g.main.modelFolder(g.model, err);
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, g.negativePrompt, folder, g.model == null, g.scheduler,
-                g.steps, g.guidance, size, g.output, g.reproducible, null, null, Double.NaN, control(g));
+                g.steps, g.guidance, size, g.output, g.reproducible, null, null, Double.NaN, g.control.forAdaptive());
         return AdaptiveRunner.run(g.main.env(), g.adaptive, g.runtime.options(), in, g.spec.commandLine().getOut(), err,
                 g.verbose.enabled());
-    }
-
-    /** The ControlNet options, or null without {@code --controlnet} (checkRanges made sure both or neither are given). */
-    private static AdaptiveRunner.Control control(GenerateCommand g) {
-        if (g.controlNet == null) {
-            return null;
-        }
-        return new AdaptiveRunner.Control(g.controlNet, g.controlImage, InputImage.load(g.controlImage, "--control-image"),
-                g.controlScale);
     }
 }

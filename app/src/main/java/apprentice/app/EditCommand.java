@@ -81,6 +81,9 @@ final class EditCommand implements Callable<Integer> {
     AdaptiveOptions adaptive;
 
     @Mixin
+    ControlOptions control;
+
+    @Mixin
     RuntimeChoice runtime;
 
     @Mixin
@@ -95,6 +98,7 @@ final class EditCommand implements Callable<Integer> {
         if (count < 1) {
             throw new BadInputException("--count " + count + " is less than 1");
         }
+        control.check();
         List<String> texts = PromptList.collect(prompts, null);
         List<String> perImage = PromptList.eachRepeated(texts, count);
         long base = seed != null ? seed : Seeds.random();
@@ -103,7 +107,7 @@ final class EditCommand implements Callable<Integer> {
         Path folder = main.modelFolder(model, spec.commandLine().getErr());
         // no built-in calibration for edits: the family's calibration is for text-to-image; without --calibration an online gate runs
         AdaptiveRunner.Inputs in = new AdaptiveRunner.Inputs(perImage, seeds, negativePrompt, folder, false, scheduler, steps,
-                guidance, size, output, reproducible, img, image, strength, null);
+                guidance, size, output, reproducible, img, image, strength, control.forAdaptive());
         return AdaptiveRunner.run(main.env(), adaptive, runtime.options(), in, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), verbose.enabled());
     }

@@ -144,21 +144,8 @@ final class GenerateCommand implements Callable<Integer> {
                     + " 0 returns the VAE reconstruction, 1 keeps almost nothing of the image. Default: ${DEFAULT-VALUE}.")
     double strength;
 
-    @Option(names = "--controlnet", paramLabel = "FOLDER",
-            description = "A ControlNet export (Olive / OnnxStack layout: FOLDER/model.onnx or FOLDER/controlnet/model.onnx)"
-                    + " for a ControlNet-ready --model (its UNet takes down_block_N_additional_residual inputs)."
-                    + " Needs --control-image.")
-    Path controlNet;
-
-    @Option(names = "--control-image", paramLabel = "FILE",
-            description = "The ControlNet's conditioning image (edges, depth, pose, ...), read as RGB in [0, 1] like"
-                    + " diffusers' ControlNet pipelines and resized to the output size.")
-    Path controlImage;
-
-    @Option(names = "--control-scale", paramLabel = "S", defaultValue = "1.0",
-            description = "diffusers' controlnet_conditioning_scale: the weight of the ControlNet's residuals."
-                    + " Default: ${DEFAULT-VALUE}.")
-    double controlScale;
+    @Mixin
+    ControlOptions control;
 
     @Option(names = "--latents", paramLabel = "FILE.npy",
             description = "Initial latent noise from a NumPy .npy file, [1 or N, C, h, w] float32 (like diffusers'"
@@ -200,14 +187,14 @@ final class GenerateCommand implements Callable<Integer> {
         }
         BufferedImage init = initImage == null ? null : InputImage.load(initImage, "--init-image");
         Tensor latents = latentsFile == null ? null : loadLatents();
-        BufferedImage control = controlImage == null ? null : InputImage.load(controlImage, "--control-image");
+        BufferedImage controlPicture = control.active() ? InputImage.load(control.controlImage, "--control-image") : null;
         OutputFiles files = new OutputFiles(output);
         files.ensureFolder();
 
         // 2. The model, then the checks that need it.
         Path folder = main.modelFolder(model, err);
         try (ModelComponents components = RuntimeChoice.load(folder, options);
-             ControlNet controlNetModel = controlNet == null ? null : RuntimeChoice.loadControlNet(controlNet, options)) {
+             ControlNet controlNetModel = control.active() ? RuntimeChoice.loadControlNet(control.controlNet, options) : null) {
             checkScheduler(scheduler, components);
             int factor = components.vae().downscaleFactor();
             ImageSize imageSize = resolveSize(components, init, latents, factor);
@@ -220,7 +207,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
 
             // 3. One image at a time: a failure costs that image only, and memory stays flat.
-            Tensor controlTensor = control == null ? null : InputImage.toControlTensor(control, imageSize, "--control-image", err);
+            Tensor controlTensor = controlPicture == null ? null
+                    : InputImage.toControlTensor(controlPicture, imageSize, "--control-image", err);
             DiffusionPipeline pipeline = pipelineFor(components, controlNetModel, folder);
             ImageWriter writer = new ImageWriter(files);
             LocalDateTime started = LocalDateTime.now();
@@ -231,8 +219,8 @@ final class GenerateCommand implements Callable<Integer> {
                     String prompt = texts.get(k / count);
                     ImageMetadata.Inputs inputs = new ImageMetadata.Inputs(prompt, negativePrompt, seeds[k],
                             components.name(), folder, scheduler, stepCount, guidanceScale, imageSize.width(),
-                            imageSize.height(), initImage, strength, latentsFile, k, total, options.describe(), controlNet,
-                            controlImage);
+                            imageSize.height(), initImage, strength, latentsFile, k, total, options.describe(), control.controlNet,
+                            control.controlImage);
                     GenerationRequest request = GenerationRequest.builder()
                             .prompt(prompt)
                             .negativePrompt(negativePrompt)
@@ -243,7 +231,7 @@ final class GenerateCommand implements Callable<Integer> {
                             .scheduler(scheduler)
                             .initImage(initTensor)
                             .controlImage(controlTensor)
-                            .controlScale(controlScale)
+                            .controlScale(control.controlScale)
                             .strength(strength)
                             .initialLatents(latents == null ? null : latents.dim(0) == 1 ? latents : latents.slice(k, k + 1))
                             .build();
@@ -335,13 +323,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (initImage != null && latentsFile != null) {
             throw new BadInputException("--init-image and --latents both set the starting latents: give only one of them");
         }
-        if ((controlNet == null) != (controlImage == null)) {
-            throw new BadInputException(controlNet == null ? "--control-image needs --controlnet FOLDER (the ControlNet that reads it)"
-                    : "--controlnet needs --control-image FILE (the edges, depth or pose map it conditions on)");
-        }
-        if (!Double.isFinite(controlScale)) {
-            throw new BadInputException("--control-scale " + controlScale + " is not a finite number: give e.g. 1.0");
-        }
+        control.check();
         if (size != null && size.separate != null && (size.separate.width == null) != (size.separate.height == null)) {
             throw new BadInputException("only one of --width and --height given: give both, or --size WxH");
         }

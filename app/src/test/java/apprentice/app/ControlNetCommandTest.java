@@ -29,6 +29,9 @@ class ControlNetCommandTest {
     static Path model;
     static Path controlNet;
     static Path edges;
+    static Path plainStudent;
+    static Path student;
+    static Path oracle;
 
     @BeforeAll
     static void models() throws Exception {
@@ -46,6 +49,14 @@ class ControlNetCommandTest {
         }
         edges = dir.resolve("edges.png");
         ImageIO.write(img, "png", edges.toFile());
+        SyntheticSpec lcm = SyntheticSpec.tiny().withSeed(11).withScheduler("LCMScheduler", "epsilon").withTimestepCond(32);
+        plainStudent = dir.resolve("student-plain");
+        SyntheticModelFolder.write(plainStudent, lcm);
+        student = dir.resolve("student-controlled");
+        SyntheticModelFolder.write(student, lcm);
+        SyntheticControlNet.makeUnetControllable(student, lcm, 2);
+        oracle = dir.resolve("oracle");
+        apprentice.onnx.synth.SyntheticClipFolder.write(oracle, 13);
     }
 
     private static CliRun generate(Path modelFolder, Path out, String... extra) {
@@ -88,14 +99,6 @@ class ControlNetCommandTest {
 
     @Test
     void adaptiveGenerationConditionsTheStudentsDraftAndTheTeachersRefinement() throws Exception {
-        SyntheticSpec lcm = SyntheticSpec.tiny().withSeed(11).withScheduler("LCMScheduler", "epsilon").withTimestepCond(32);
-        Path plainStudent = dir.resolve("student-plain");
-        SyntheticModelFolder.write(plainStudent, lcm);
-        Path student = dir.resolve("student-controlled");
-        SyntheticModelFolder.write(student, lcm);
-        SyntheticControlNet.makeUnetControllable(student, lcm, 2);
-        Path oracle = dir.resolve("oracle");
-        apprentice.onnx.synth.SyntheticClipFolder.write(oracle, 13);
         java.util.function.BiFunction<Path[], String[], CliRun> adaptive = (models, extra) -> {
             String[] base = {"generate", "--adaptive", "a fox", "--model", models[0].toString(), "--teacher", models[1].toString(),
                     "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2", "--teacher-guidance", "3",
@@ -124,6 +127,32 @@ class ControlNetCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> a = (Map<String, Object>) m.get("adaptive");
         assertEquals("refined", a.get("route"), "τ 100 sends the draft to the teacher, which is controlled too");
+    }
+
+    @Test
+    void adaptiveEditingIsControlledToo() throws Exception {
+        java.util.function.BiFunction<Path[], String[], CliRun> edit = (models, extra) -> {
+            String[] base = {"edit", "-i", edges.toString(), "make it red", "--model", models[0].toString(), "--teacher",
+                    models[1].toString(), "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2",
+                    "--teacher-guidance", "3", "--tau", "100", "--seed", "5", "--size", "64x64", "-o", models[2].toString()};
+            String[] args = Arrays.copyOf(base, base.length + extra.length);
+            System.arraycopy(extra, 0, args, base.length, extra.length);
+            return CliRun.in(env, args);
+        };
+        Path outPlain = dir.resolve("edit-plain");
+        CliRun plain = edit.apply(new Path[] {plainStudent, TinyModel.folder(), outPlain}, new String[0]);
+        assertEquals(0, plain.exitCode(), plain.toString());
+        Path outZero = dir.resolve("edit-zero");
+        CliRun zero = edit.apply(new Path[] {student, model, outZero},
+                new String[] {"--controlnet", controlNet.toString(), "--control-image", edges.toString(), "--control-scale", "0"});
+        assertEquals(0, zero.exitCode(), zero.toString());
+        assertArrayEquals(pixels(png(outPlain)), pixels(png(outZero)), "scale 0: the uncontrolled edit");
+        Path outOne = dir.resolve("edit-one");
+        CliRun one = edit.apply(new Path[] {student, model, outOne},
+                new String[] {"--controlnet", controlNet.toString(), "--control-image", edges.toString()});
+        assertEquals(0, one.exitCode(), one.toString());
+        assertFalse(Arrays.equals(pixels(png(outPlain)), pixels(png(outOne))), "the control shows in the edit");
+        assertEquals(edges.toAbsolutePath().normalize().toString(), PngMetadata.read(png(outOne)).json().get("control_image"));
     }
 
     @Test
