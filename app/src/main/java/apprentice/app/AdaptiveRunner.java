@@ -112,8 +112,8 @@ final class AdaptiveRunner {
                 }
             }
             AdaptivePipeline pipeline = new AdaptivePipeline(
-                    new StudentStage(GenerateCommand.pipelineFor(student, controlNet, in.studentFolder()), ss, control),
-                    new TeacherStage(GenerateCommand.pipelineFor(teacher, controlNet, teacherFolder), ts, control), oracle,
+                    new StudentStage(RuntimeChoice.pipeline(student, controlNet, in.studentFolder()), ss, control),
+                    new TeacherStage(RuntimeChoice.pipeline(teacher, controlNet, teacherFolder), ts, control), oracle,
                     new AdaptivePipeline.Options(mode, a.draftBatch, a.teacherBatch, a.scoreTeacherOutputs));
             Map<String, Object> settings = AdaptiveResult.settingsOf(ss, ts, mode, oracle.name());
             settings.put("student_model_path", in.studentFolder().toAbsolutePath().normalize().toString());

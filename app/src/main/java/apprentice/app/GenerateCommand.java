@@ -209,7 +209,7 @@ final class GenerateCommand implements Callable<Integer> {
             // 3. One image at a time: a failure costs that image only, and memory stays flat.
             Tensor controlTensor = controlPicture == null ? null
                     : InputImage.toControlTensor(controlPicture, imageSize, "--control-image", err);
-            DiffusionPipeline pipeline = pipelineFor(components, controlNetModel, folder);
+            DiffusionPipeline pipeline = RuntimeChoice.pipeline(components, controlNetModel, folder);
             ImageWriter writer = new ImageWriter(files);
             LocalDateTime started = LocalDateTime.now();
             int failed = 0;
@@ -326,27 +326,6 @@ final class GenerateCommand implements Callable<Integer> {
         control.check();
         if (size != null && size.separate != null && (size.separate.width == null) != (size.separate.height == null)) {
             throw new BadInputException("only one of --width and --height given: give both, or --size WxH");
-        }
-    }
-
-    /**
-     * The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together, or a
-     * ControlNet-ready UNet without a ControlNet, are bad input (found before any image is generated).
-     */
-    static DiffusionPipeline pipelineFor(ModelComponents components, ControlNet controlNet, Path folder) {
-        DiffusionPipeline pipeline = new DiffusionPipeline(components);
-        if (controlNet == null) {
-            if (components.unet().controlResidualInputs() > 0) {
-                throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
-                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and"
-                        + " --control-image FILE");
-            }
-            return pipeline;
-        }
-        try {
-            return pipeline.withControlNet(controlNet);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--controlnet with " + folder + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package apprentice.app;
 
 import apprentice.core.model.ControlNet;
+import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.onnx.runtime.OnnxControlNet;
@@ -60,6 +61,27 @@ public final class RuntimeChoice {
             return OnnxControlNet.open(folder, options);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new BadInputException("cannot use ControlNet " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The plain pipeline, or one with the ControlNet; a UNet and ControlNet that do not fit together, or a
+     * ControlNet-ready UNet without a ControlNet, are bad input (found before any image is generated).
+     */
+    public static DiffusionPipeline pipeline(ModelComponents components, ControlNet controlNet, Path folder) {
+        DiffusionPipeline pipeline = new DiffusionPipeline(components);
+        if (controlNet == null) {
+            if (components.unet().controlResidualInputs() > 0) {
+                throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
+                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and"
+                        + " --control-image FILE");
+            }
+            return pipeline;
+        }
+        try {
+            return pipeline.withControlNet(controlNet);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--controlnet with " + folder + ": " + e.getMessage(), e);
         }
     }
 }

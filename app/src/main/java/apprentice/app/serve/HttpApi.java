@@ -320,18 +320,20 @@ final class HttpApi implements HttpHandler {
             throw ApiException.badField("image", "image is missing: attach the picture to edit as the file field 'image'");
         }
         for (String name : form.files.keySet()) {
-            if (!name.equals("image")) {
-                throw ApiException.badField(name, "unexpected file field '" + name + "': only 'image' takes a file");
+            if (!name.equals("image") && !name.equals("control_image")) {
+                throw ApiException.badField(name, "unexpected file field '" + name + "': only 'image' and 'control_image' take a file");
             }
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : form.fields.entrySet()) {
             fields.put(e.getKey(), formValue(e.getKey(), e.getValue()));
         }
-        if (fields.containsKey("image")) {
-            throw ApiException.badField("image", "image was sent as a text field: attach it as a file");
+        for (String file : List.of("image", "control_image")) {
+            if (fields.containsKey(file)) {
+                throw ApiException.badField(file, file + " was sent as a text field: attach it as a file");
+            }
         }
-        return respondWhenDone(ex, engine.submit(reader.read(fields, image)), false);
+        return respondWhenDone(ex, engine.submit(reader.read(fields, image, form.files.get("control_image"))), false);
     }
 
     /** Form fields are text; the numeric ones are read as JSON numbers so one validator serves both APIs. */

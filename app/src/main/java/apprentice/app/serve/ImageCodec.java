@@ -53,6 +53,18 @@ final class ImageCodec {
     }
 
     /**
+     * A ControlNet conditioning image: PNG or JPEG, RGB in [0, 1] (transparency dropped, as PIL's convert("RGB")),
+     * resized to the job's {@code width} × {@code height}.
+     */
+    static Tensor decodeControl(byte[] bytes, String field, int maxSide, int width, int height) {
+        BufferedImage image = decodeImage(bytes, field, maxSide);
+        if (image.getWidth() != width || image.getHeight() != height) {
+            image = Images.resize(Images.toRgb(image, false), width, height);
+        }
+        return Images.toUnitRangeTensor(image);
+    }
+
+    /**
      * Decodes an uploaded image into {@code [1, 3, H, W]}. The type comes from the file's own magic bytes
      * (PNG or JPEG), never from a client-supplied name or content type; the dimensions are read from the
      * header and checked before the pixels are decoded, so a small file cannot expand into a huge image.
@@ -60,6 +72,21 @@ final class ImageCodec {
      * must already be multiples of {@code multiple}.
      */
     static Tensor decodeUpload(byte[] bytes, String field, int maxSide, int multiple, int width, int height) {
+        BufferedImage image = decodeImage(bytes, field, maxSide);
+        int w = width > 0 ? width : image.getWidth();
+        int h = height > 0 ? height : image.getHeight();
+        if (w != image.getWidth() || h != image.getHeight()) {
+            image = Images.resize(Images.toRgb(image, true), w, h);
+        } else if (w % multiple != 0 || h % multiple != 0) {
+            throw ApiException.badField(field, field + " is " + w + "×" + h + " but this model needs sides that are multiples of "
+                    + multiple + ": resize it (e.g. to " + Math.max(multiple, w / multiple * multiple) + "×"
+                    + Math.max(multiple, h / multiple * multiple) + "), or give width and height to have the server resize it");
+        }
+        return Images.toTensor(image, true);
+    }
+
+    /** Decodes a PNG or JPEG upload no larger than {@code maxSide} a side; anything else is a 400 naming {@code field}. */
+    private static BufferedImage decodeImage(byte[] bytes, String field, int maxSide) {
         String type = startsWith(bytes, PNG_MAGIC) ? "png" : startsWith(bytes, JPEG_MAGIC) ? "jpeg" : null;
         if (type == null) {
             throw ApiException.badField(field, field + " is not a PNG or JPEG file (checked by its first bytes): upload a PNG or JPEG image");
@@ -90,16 +117,7 @@ final class ImageCodec {
             throw ApiException.badField(field, field + " could not be decoded as " + type + " (" + e.getMessage()
                     + "): upload an intact PNG or JPEG file");
         }
-        int w = width > 0 ? width : image.getWidth();
-        int h = height > 0 ? height : image.getHeight();
-        if (w != image.getWidth() || h != image.getHeight()) {
-            image = Images.resize(Images.toRgb(image, true), w, h);
-        } else if (w % multiple != 0 || h % multiple != 0) {
-            throw ApiException.badField(field, field + " is " + w + "×" + h + " but this model needs sides that are multiples of "
-                    + multiple + ": resize it (e.g. to " + Math.max(multiple, w / multiple * multiple) + "×"
-                    + Math.max(multiple, h / multiple * multiple) + "), or give width and height to have the server resize it");
-        }
-        return Images.toTensor(image, true);
+        return image;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

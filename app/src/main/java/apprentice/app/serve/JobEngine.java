@@ -58,8 +58,11 @@ final class JobEngine {
         /** Refinements with equal settings share a call, as do regenerations; an edit's regeneration runs alone. */
         Object batchKey() {
             JobSpec s = job.spec;
-            if (route.equals("refined")) {
+            if (route.equals("refined") && !s.isControlled()) {
                 return List.of("refine", s.teacherSteps(), s.teacherGuidance(), s.refineStrength(), s.width(), s.height());
+            }
+            if (s.isControlled()) {
+                return null; // its control image is its own input
             }
             return s.isEdit() ? null : List.of("regenerate", s.teacherSteps(), s.teacherGuidance(), s.width(), s.height());
         }
@@ -248,6 +251,9 @@ final class JobEngine {
         } else {
             b.size(first.width(), first.height());
         }
+        if (first.isControlled()) { // a controlled job runs alone (its batch key is null)
+            b.controlImage(first.controlImage()).controlScale(first.controlScale());
+        }
         ProgressListener progress = new ProgressListener() {
             @Override
             public void stepFinished(StepEvent e) {
@@ -403,6 +409,9 @@ final class JobEngine {
             b.initImage(spec.initImage()).strength(spec.editStrength()).steps(requestedSteps(spec.teacherSteps(), spec.editStrength()));
         } else {
             b.size(spec.width(), spec.height()).steps(spec.teacherSteps());
+        }
+        if (spec.isControlled()) { // runs alone, like its student call
+            b.controlImage(spec.controlImage()).controlScale(spec.controlScale());
         }
         ProgressListener progress = new ProgressListener() {
             @Override

@@ -24,18 +24,25 @@ import java.util.Map;
  * @param teacherAction refine or regenerate rejected drafts
  * @param initImage editing: the user's image {@code [1, 3, H, W]} in [-1, 1]; null for text-to-image
  * @param editStrength editing: the student's (and a regenerating teacher's) SDEdit strength
+ * @param controlImage ControlNet conditioning {@code [1, 3, H, W]} in [0, 1] at the job's size, for both stages; null for none
+ * @param controlScale diffusers' {@code controlnet_conditioning_scale}
  */
 public record JobSpec(Mode mode, String prompt, String negativePrompt, long seed, int width, int height, int steps,
                       double guidance, double k, int teacherSteps, double teacherGuidance, double refineStrength,
-                      TeacherAction teacherAction, Tensor initImage, double editStrength) {
+                      TeacherAction teacherAction, Tensor initImage, double editStrength, Tensor controlImage,
+                      double controlScale) {
 
     /** Requests that may share one student call: same size, steps and guidance, and no input image. */
     record BatchKey(int width, int height, int steps, double guidance) {
     }
 
-    /** The micro-batching key, or null when the job must run alone (an edit carries its own image). */
+    /** The micro-batching key, or null when the job must run alone (an edit or a control image is its own input). */
     BatchKey batchKey() {
-        return initImage != null ? null : new BatchKey(width, height, steps, guidance);
+        return initImage != null || controlImage != null ? null : new BatchKey(width, height, steps, guidance);
+    }
+
+    boolean isControlled() {
+        return controlImage != null;
     }
 
     boolean isEdit() {
@@ -74,6 +81,9 @@ public record JobSpec(Mode mode, String prompt, String negativePrompt, long seed
         }
         if (isEdit()) {
             m.put("edit_strength", editStrength);
+        }
+        if (isControlled()) {
+            m.put("control_scale", controlScale);
         }
         if (isEdit() || (mode == Mode.ADAPTIVE && teacherAction == TeacherAction.REFINE)) {
             m.put("strength_convention", "diffusers img2img strength (fraction of the timesteps run)");

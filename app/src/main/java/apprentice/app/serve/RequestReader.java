@@ -17,7 +17,7 @@ import java.util.Set;
 final class RequestReader {
     /** Fields of the native API ({@code /api/generate}, {@code /api/jobs}, {@code /api/edit}). */
     static final Set<String> FIELDS = Set.of("prompt", "negative_prompt", "seed", "width", "height", "steps", "guidance", "mode",
-            "k", "teacher_steps", "teacher_guidance", "refine_strength", "teacher_mode", "strength", "n", "image");
+            "k", "teacher_steps", "teacher_guidance", "refine_strength", "teacher_mode", "strength", "n", "image", "control_image", "control_scale");
 
     private final ServedModels models;
     private final ServeSettings settings;
@@ -32,6 +32,11 @@ final class RequestReader {
      * @param image an uploaded image (multipart), or null to read {@code image} (base64) from the fields
      */
     List<JobSpec> read(Map<String, Object> fields, byte[] image) {
+        return read(fields, image, null);
+    }
+
+    /** As {@link #read(Map, byte[])}, with an uploaded ControlNet image (multipart), or null to read {@code control_image}. */
+    List<JobSpec> read(Map<String, Object> fields, byte[] image, byte[] controlUpload) {
         for (String name : fields.keySet()) {
             if (!FIELDS.contains(name)) {
                 throw ApiException.badField(name, "unknown field '" + name + "': known fields are " + String.join(", ", sorted(FIELDS)));
@@ -72,11 +77,29 @@ final class RequestReader {
         width = width == 0 ? models.defaultSize() : width;
         height = height == 0 ? models.defaultSize() : height;
         checkMode(mode);
+        double controlScale = f.number("control_scale", 1.0, 0, 10, true);
+        byte[] controlBytes = controlUpload;
+        if (controlBytes == null && fields.get("control_image") != null) {
+            controlBytes = ImageCodec.fromBase64(f.text("control_image", false), "control_image");
+        }
+        Tensor control = null;
+        if (controlBytes != null) {
+            if (!models.hasControlNet()) {
+                throw ApiException.badField("control_image", "this server runs no ControlNet: start it with --controlnet FOLDER"
+                        + " (and ControlNet-ready models), or drop control_image");
+            }
+            control = ImageCodec.decodeControl(controlBytes, "control_image", settings.maxSide(), width, height);
+        } else if (models.hasControlNet()) {
+            throw ApiException.badField("control_image", "this server's models are ControlNet-ready (" + models.controlNet()
+                    + "): send control_image, the edges, depth or pose map to condition on (PNG or JPEG, base64 or a file field)");
+        } else if (fields.containsKey("control_scale")) {
+            throw ApiException.badField("control_scale", "control_scale weights a ControlNet and needs control_image: send it, or drop control_scale");
+        }
 
         List<JobSpec> specs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             specs.add(new JobSpec(mode, prompt, negative, seed + i, width, height, steps, guidance, k, teacherSteps, teacherGuidance,
-                    refine, action, init, editStrength));
+                    refine, action, init, editStrength, control, controlScale));
         }
         return specs;
     }

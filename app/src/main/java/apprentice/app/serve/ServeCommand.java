@@ -6,6 +6,7 @@ import apprentice.app.ModelLocator;
 import apprentice.app.RuntimeChoice;
 import apprentice.core.adaptive.CalibrationFile;
 import apprentice.core.adaptive.StudentSettings;
+import apprentice.core.model.ControlNet;
 import apprentice.core.oracle.Oracle;
 import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.onnx.oracle.Oracles;
@@ -71,6 +72,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--oracle", paramLabel = "FOLDER",
             description = "Oracle folder scoring drafts (enables mode adaptive). Default: models/emoji/oracle when installed.")
     Path oracle;
+
+    @Option(names = "--controlnet", paramLabel = "FOLDER",
+            description = "A ControlNet (Olive / OnnxStack export) for ControlNet-ready student and teacher folders: every"
+                    + " request must then send control_image, which conditions the draft and the teacher alike.")
+    Path controlNet;
 
     @Option(names = "--calibration", paramLabel = "FILE",
             description = "Calibration file from 'apprentice calibrate': τ(k) for drafts made with its student settings, which "
@@ -204,6 +210,11 @@ public final class ServeCommand implements Callable<Integer> {
                 t = RuntimeChoice.load(teacherDir, options);
                 open.add(t);
             }
+            ControlNet cn = null;
+            if (controlNet != null) {
+                cn = RuntimeChoice.loadControlNet(controlNet, options);
+                open.add(cn);
+            }
             Oracle o = null;
             if (oracleDir != null) {
                 o = openOracle(oracleDir, options);
@@ -233,9 +244,12 @@ public final class ServeCommand implements Callable<Integer> {
                 notes.add("calibrated τ for " + cal.student().steps() + " steps, guidance " + cal.student().guidanceScale() + ", "
                         + cal.student().width() + "x" + cal.student().height() + " (" + cal.n() + " drafts); other settings use the online τ");
             }
-            ServedModels models = new ServedModels(s.name(), new DiffusionPipeline(s)::generate,
-                    t == null ? null : t.name(), t == null ? null : new DiffusionPipeline(t)::generate, o,
-                    s.defaultImageSize(), s.vae().downscaleFactor(), notes);
+            if (cn != null) {
+                notes.add("ControlNet " + controlNet.getFileName() + ": every request sends control_image");
+            }
+            ServedModels models = new ServedModels(s.name(), RuntimeChoice.pipeline(s, cn, studentDir)::generate,
+                    t == null ? null : t.name(), t == null ? null : RuntimeChoice.pipeline(t, cn, teacherDir)::generate, o,
+                    s.defaultImageSize(), s.vae().downscaleFactor(), notes, cn == null ? null : controlNet.getFileName().toString());
             ApprenticeServer server;
             try {
                 server = ApprenticeServer.start(models, settings, host, port, auth, cal, ApprenticeServer.Tuning.defaults());

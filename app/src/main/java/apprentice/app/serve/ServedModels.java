@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param defaultSize image side used when a request gives none
  * @param sizeMultiple image sides must be multiples of this (the VAE's downscale factor)
  * @param notes lines shown by {@code GET /api/models} (e.g. "synthetic stand-in, random weights")
+ * @param controlNet name of the ControlNet both pipelines run (then every request must send a control image), or null
  */
 public record ServedModels(String studentName, DenoiseRun student, String teacherName, DenoiseRun teacher, Oracle oracle,
-                           int defaultSize, int sizeMultiple, List<String> notes) {
+                           int defaultSize, int sizeMultiple, List<String> notes, String controlNet) {
+
+    /** Without a ControlNet. */
+    public ServedModels(String studentName, DenoiseRun student, String teacherName, DenoiseRun teacher, Oracle oracle,
+                        int defaultSize, int sizeMultiple, List<String> notes) {
+        this(studentName, student, teacherName, teacher, oracle, defaultSize, sizeMultiple, notes, null);
+    }
 
     public ServedModels {
         Objects.requireNonNull(studentName, "studentName");
@@ -37,5 +44,9 @@ public record ServedModels(String studentName, DenoiseRun student, String teache
 
     boolean hasOracle() {
         return oracle != null;
+    }
+
+    boolean hasControlNet() {
+        return controlNet != null;
     }
 }

@@ -74,6 +74,8 @@ class ServeApiTest {
         assertBad(Map.of("mode", "student"), "prompt", "missing");
         assertBad(Map.of("prompt", "x", "width", 30), "width", "multiples of 4");
         assertBad(Map.of("prompt", "x", "steps", 0), "steps", "from 1 to");
+        assertBad(Map.of("prompt", "x", "control_image", "aGVsbG8="), "control_image", "runs no ControlNet");
+        assertBad(Map.of("prompt", "x", "control_scale", 0.5), "control_scale", "needs control_image");
         assertBad(Map.of("prompt", "x", "steps", 2.5), "steps", "whole number");
         assertBad(Map.of("prompt", "x", "k", 100), "k", "(0, 100)");
         assertBad(Map.of("prompt", "x", "seed", -1), "seed", "from 0 to");

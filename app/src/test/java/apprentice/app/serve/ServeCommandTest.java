@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import apprentice.app.BadInputException;
 import apprentice.onnx.synth.SyntheticClipFolder;
+import apprentice.onnx.synth.SyntheticControlNet;
 import apprentice.onnx.synth.SyntheticModelFolder;
 import apprentice.onnx.synth.SyntheticSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,6 +113,67 @@ class ServeCommandTest {
             assertEquals("calibrated", img.get("gate"), r.body().substring(0, Math.min(400, r.body().length())));
             assertEquals("kept", img.get("route"));
             assertEquals(-1e6 + 0.5 * 49, ((Number) img.get("tau")).doubleValue(), 1e-6, "τ(50) of the calibration's scores");
+        } finally {
+            running.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withAControlNetEveryRequestSendsAControlImageThatConditionsBothStages(@TempDir Path dir) throws Exception {
+        Path student = dir.resolve("student");
+        Path teacher = dir.resolve("teacher");
+        Path oracle = dir.resolve("oracle");
+        Path controlNet = dir.resolve("controlnet");
+        SyntheticModelFolder.write(student, SyntheticSpec.tiny());
+        SyntheticControlNet.makeUnetControllable(student, SyntheticSpec.tiny(), 2);
+        SyntheticModelFolder.write(teacher, SyntheticSpec.tiny().withSeed(99));
+        SyntheticControlNet.makeUnetControllable(teacher, SyntheticSpec.tiny().withSeed(99), 2);
+        SyntheticControlNet.writeControlNet(controlNet, SyntheticSpec.tiny(), 2);
+        SyntheticClipFolder.write(oracle, 7);
+        java.awt.image.BufferedImage edges = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                edges.setRGB(x, y, (x / 4 + y / 4) % 2 == 0 ? 0xFFFFFF : 0);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(edges, "png", png);
+        String control = java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+        ServeCommand.Running running = command("--model", student.toString(), "--teacher", teacher.toString(), "--oracle",
+                oracle.toString(), "--controlnet", controlNet.toString(), "--port", "0", "--threads", "1")
+                .launch(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter()));
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + running.server().port() + "/api/generate");
+            ObjectMapper json = new ObjectMapper();
+            java.util.function.Function<Map<String, Object>, HttpResponse<String>> post = fields -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(fields))).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            Map<String, String> images = new java.util.HashMap<>();
+            for (String scale : List.of("0", "1")) {
+                for (String mode : List.of("student", "teacher")) {
+                    HttpResponse<String> r = post.apply(Map.of("prompt", "a smiling face", "mode", mode, "steps", 2, "teacher_steps", 2,
+                            "seed", 3, "width", 32, "height", 32, "control_image", control, "control_scale", Double.parseDouble(scale)));
+                    assertEquals(200, r.statusCode(), r.body());
+                    Map<String, Object> img = ((List<Map<String, Object>>) json.readValue(r.body().trim(), Map.class).get("images")).get(0);
+                    images.put(mode + scale, (String) img.get("image"));
+                }
+            }
+            for (String mode : List.of("student", "teacher")) {
+                assertTrue(!images.get(mode + "0").equals(images.get(mode + "1")), mode + ": the control image shows");
+            }
+            HttpResponse<String> adaptive = post.apply(Map.of("prompt", "a fox", "mode", "adaptive", "steps", 2, "teacher_steps", 2,
+                    "seed", 4, "width", 32, "height", 32, "control_image", control));
+            assertEquals(200, adaptive.statusCode(), adaptive.body());
+            HttpResponse<String> missing = post.apply(Map.of("prompt", "a fox", "steps", 2, "width", 32, "height", 32));
+            assertEquals(400, missing.statusCode(), missing.body());
+            assertTrue(missing.body().contains("control_image") && missing.body().contains("ControlNet-ready"), missing.body());
         } finally {
             running.stop(Duration.ofSeconds(5));
         }
