@@ -63,7 +63,7 @@ final class AdaptiveRunner {
     }
 
     /** {@code --controlnet}, {@code --control-image} (already loaded) and {@code --control-scale}. */
-    record Control(Path controlNet, Path imagePath, java.awt.image.BufferedImage image, double scale) {
+    record Control(Path controlNet, Path imagePath, java.awt.image.BufferedImage image, double scale, double start, double end) {
     }
 
     private AdaptiveRunner() {
@@ -105,7 +105,7 @@ final class AdaptiveRunner {
             ControlCondition control = null;
             if (in.control() != null) {
                 control = new ControlCondition(InputImage.toControlTensor(in.control().image(), size, "--control-image", err),
-                        in.control().scale());
+                        in.control().scale(), in.control().start(), in.control().end());
                 if (calibration != null) {
                     err.println("note: " + calibrationPath + " was calibrated on drafts without the ControlNet; the teacher"
                             + " share may differ from k (calibrate on controlled drafts, or leave out --calibration for an online gate)");
@@ -129,6 +129,8 @@ final class AdaptiveRunner {
                 settings.put("controlnet_path", in.control().controlNet().toAbsolutePath().normalize().toString());
                 settings.put("control_image", in.control().imagePath().toAbsolutePath().normalize().toString());
                 settings.put("controlnet_conditioning_scale", in.control().scale());
+                settings.put("control_guidance_start", in.control().start());
+                settings.put("control_guidance_end", in.control().end());
             }
             Path logFile = a.log != null ? a.log : in.output().resolve("adaptive-log.jsonl");
             ImageWriter writer = new ImageWriter(files);

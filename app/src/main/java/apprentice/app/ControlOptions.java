@@ -22,7 +22,16 @@ final class ControlOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     double controlScale;
 
-    /** Both or neither of the ControlNet and its image, and a finite scale; bad input otherwise. */
+    @Option(names = "--control-start", paramLabel = "F", defaultValue = "0.0",
+            description = "diffusers' control_guidance_start: the ControlNet acts from this fraction of the steps on."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double controlStart;
+
+    @Option(names = "--control-end", paramLabel = "F", defaultValue = "1.0",
+            description = "diffusers' control_guidance_end: and up to this fraction of the steps. Default: ${DEFAULT-VALUE}.")
+    double controlEnd;
+
+    /** Both or neither of the ControlNet and its image, a finite scale and 0 <= start < end <= 1; bad input otherwise. */
     void check() {
         if ((controlNet == null) != (controlImage == null)) {
             throw new BadInputException(controlNet == null ? "--control-image needs --controlnet FOLDER (the ControlNet that reads it)"
@@ -30,6 +39,10 @@ final class ControlOptions {
         }
         if (!Double.isFinite(controlScale)) {
             throw new BadInputException("--control-scale " + controlScale + " is not a finite number: give e.g. 1.0");
+        }
+        if (!(controlStart >= 0 && controlStart < controlEnd && controlEnd <= 1)) {
+            throw new BadInputException("--control-start " + controlStart + " and --control-end " + controlEnd
+                    + " must satisfy 0 <= start < end <= 1 (fractions of the steps)");
         }
     }
 
@@ -40,7 +53,8 @@ final class ControlOptions {
     /** The options for the adaptive runner (the image loaded), or null without {@code --controlnet}. */
     AdaptiveRunner.Control forAdaptive() {
         return active()
-                ? new AdaptiveRunner.Control(controlNet, controlImage, InputImage.load(controlImage, "--control-image"), controlScale)
+                ? new AdaptiveRunner.Control(controlNet, controlImage, InputImage.load(controlImage, "--control-image"), controlScale,
+                        controlStart, controlEnd)
                 : null;
     }
 }

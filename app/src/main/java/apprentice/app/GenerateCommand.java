@@ -232,6 +232,7 @@ final class GenerateCommand implements Callable<Integer> {
                             .initImage(initTensor)
                             .controlImage(controlTensor)
                             .controlScale(control.controlScale)
+                            .controlGuidance(control.controlStart, control.controlEnd)
                             .strength(strength)
                             .initialLatents(latents == null ? null : latents.dim(0) == 1 ? latents : latents.slice(k, k + 1))
                             .build();

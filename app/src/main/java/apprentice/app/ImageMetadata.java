@@ -59,6 +59,8 @@ public final class ImageMetadata {
             m.put("controlnet_path", in.controlNet().toAbsolutePath().normalize().toString());
             m.put("control_image", in.controlImage().toAbsolutePath().normalize().toString());
             m.put("controlnet_conditioning_scale", request.controlScale());
+            m.put("control_guidance_start", request.controlStart());
+            m.put("control_guidance_end", request.controlEnd());
         }
         if (in.latentsFile() != null) {
             m.put("latents_file", in.latentsFile().toAbsolutePath().normalize().toString());

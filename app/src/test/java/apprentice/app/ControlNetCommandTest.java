@@ -95,6 +95,13 @@ class ControlNetCommandTest {
         assertEquals(1.0, ((Number) m.get("controlnet_conditioning_scale")).doubleValue());
         assertEquals(edges.toAbsolutePath().normalize().toString(), m.get("control_image"));
         assertEquals(controlNet.toAbsolutePath().normalize().toString(), m.get("controlnet_path"));
+        assertEquals(1.0, ((Number) m.get("control_guidance_end")).doubleValue());
+
+        CliRun half = generate(model, dir.resolve("half"), "--controlnet", controlNet.toString(), "--control-image", edges.toString(),
+                "--control-end", "0.5");
+        assertEquals(0, half.exitCode(), half.toString());
+        assertFalse(Arrays.equals(pixels(png(dir.resolve("one"))), pixels(png(dir.resolve("half")))), "control on the first step only");
+        assertEquals(0.5, ((Number) PngMetadata.read(png(dir.resolve("half"))).json().get("control_guidance_end")).doubleValue());
     }
 
     @Test
@@ -168,10 +175,14 @@ class ControlNetCommandTest {
                 "--control-image", edges.toString());
         assertEquals(ExitCodes.BAD_INPUT, missing.exitCode());
         assertTrue(missing.err().contains("no ControlNet at"), missing.err());
+        CliRun range = generate(model, dir.resolve("e5"), "--controlnet", controlNet.toString(), "--control-image", edges.toString(),
+                "--control-start", "0.6", "--control-end", "0.4");
+        assertEquals(ExitCodes.BAD_INPUT, range.exitCode());
+        assertTrue(range.err().contains("must satisfy 0 <= start < end <= 1"), range.err());
         CliRun uncontrolled = generate(model, dir.resolve("e4"));
         assertEquals(ExitCodes.BAD_INPUT, uncontrolled.exitCode(), uncontrolled.toString());
         assertTrue(uncontrolled.err().contains("is a ControlNet-ready export"), uncontrolled.err());
-        for (String sub : new String[] {"e1", "e2", "e3", "e4"}) {
+        for (String sub : new String[] {"e1", "e2", "e3", "e4", "e5"}) {
             assertFalse(Files.exists(dir.resolve(sub)) && dir.resolve(sub).toFile().list().length > 0, "nothing written for " + sub);
         }
     }

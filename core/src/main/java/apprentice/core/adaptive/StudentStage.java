@@ -35,7 +35,8 @@ public final class StudentStage {
     }
 
     private GenerationRequest.Builder controlled(GenerationRequest.Builder b) {
-        return control == null ? b : b.controlImage(control.image()).controlScale(control.scale());
+        return control == null ? b : b.controlImage(control.image()).controlScale(control.scale())
+                .controlGuidance(control.start(), control.end());
     }
 
     public StudentSettings settings() {

@@ -49,8 +49,8 @@ import java.util.Objects;
  * is 0, runs no UNet evaluation and returns the VAE reconstruction of the input (posterior sample, no noise
  * added); diffusers raises an error there instead.
  *
- * <p>ControlNet ({@link #withControlNet}): as diffusers' {@code StableDiffusionControlNetPipeline} (no guess mode,
- * control over all steps): each step the ControlNet sees the UNet's own input (the CFG-doubled batch, with the control
+ * <p>ControlNet ({@link #withControlNet}): as diffusers' {@code StableDiffusionControlNetPipeline} (no guess mode;
+ * {@code control_guidance_start/end} as {@link GenerationRequest#controlScaleAt}): each step the ControlNet sees the UNet's own input (the CFG-doubled batch, with the control
  * image repeated for both halves) and its residuals, weighted by {@code controlScale}, go into that step's UNet call.
  * The control image is taken as given, in [0, 1] at the output size.
  *
@@ -393,11 +393,13 @@ public final class DiffusionPipeline {
             for (int i = 0; i < timesteps.length; i++) {
                 cancel.throwIfCancelled("before step " + (i + 1) + " of " + timesteps.length);
                 double t = timesteps[i];
+                int step = i;
                 // scale_model_input is element-wise, so scaling once and doubling equals diffusers' doubling first
                 Tensor in = scheduler.scaleModelInput(latents, t);
                 Tensor unetIn = cfg ? Tensor.concat(in, in) : in;
                 ControlResiduals residuals = control == null ? null
-                        : callModel(controlNet, () -> controlNet.residuals(unetIn, t, hidden, control, req.controlScale()));
+                        : callModel(controlNet, () -> controlNet.residuals(unetIn, t, hidden, control,
+                                req.controlScaleAt(step, timesteps.length)));
                 Tensor out = callModel(unet, () -> residuals == null
                         ? unet.predict(unetIn, t, hidden, timestepCond)
                         : unet.predict(unetIn, t, hidden, timestepCond, residuals));

@@ -41,6 +41,10 @@ import java.util.Objects;
  *                     ControlNet pipelines do not normalise it to [-1, 1]), or null; needs a pipeline with a ControlNet
  * @param controlScale diffusers' {@code controlnet_conditioning_scale} (default 1.0): the weight of the ControlNet's
  *                     residuals; ignored without a control image
+ * @param controlStart diffusers' {@code control_guidance_start} (default 0): the ControlNet acts from this fraction of the
+ *                     run's steps on
+ * @param controlEnd diffusers' {@code control_guidance_end} (default 1): and up to this fraction; on the other steps its
+ *                   residuals are weighted 0, as diffusers' {@code controlnet_keep}
  */
 public record GenerationRequest(
         List<String> prompts,
@@ -56,7 +60,9 @@ public record GenerationRequest(
         double strength,
         Tensor initialLatents,
         Tensor controlImage,
-        double controlScale) {
+        double controlScale,
+        double controlStart,
+        double controlEnd) {
 
     public static final int DEFAULT_STEPS = 50;
     public static final double DEFAULT_GUIDANCE = 7.5;
@@ -125,6 +131,10 @@ public record GenerationRequest(
         if (!Double.isFinite(controlScale)) {
             throw new IllegalArgumentException("ControlNet conditioning scale is " + controlScale + ": give a finite number (1.0 by default)");
         }
+        if (!(controlStart >= 0 && controlStart < controlEnd && controlEnd <= 1)) {
+            throw new IllegalArgumentException("ControlNet guidance start " + controlStart + " and end " + controlEnd
+                    + " must satisfy 0 <= start < end <= 1 (fractions of the steps; default 0 and 1)");
+        }
         if (initialLatents != null && initialLatents.rank() != 4) {
             throw new IllegalArgumentException("initial latents have shape " + Arrays.toString(initialLatents.shape())
                     + ": expected [B, C, h, w]");
@@ -150,6 +160,16 @@ public record GenerationRequest(
         return controlImage != null;
     }
 
+    /**
+     * The ControlNet's weight on step {@code i} of {@code n} that run: {@code controlScale} inside
+     * [{@code controlStart}, {@code controlEnd}], else 0 (diffusers' {@code controlnet_keep}: step i is off when
+     * {@code i/n < start} or {@code (i+1)/n > end}).
+     */
+    public double controlScaleAt(int i, int n) {
+        boolean off = (double) i / n < controlStart || (double) (i + 1) / n > controlEnd;
+        return off ? 0.0 : controlScale;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.prompts = new ArrayList<>(prompts);
@@ -166,6 +186,8 @@ public record GenerationRequest(
         b.initialLatents = initialLatents;
         b.controlImage = controlImage;
         b.controlScale = controlScale;
+        b.controlStart = controlStart;
+        b.controlEnd = controlEnd;
         return b;
     }
 
@@ -191,6 +213,8 @@ public record GenerationRequest(
         private Tensor initialLatents;
         private Tensor controlImage;
         private double controlScale = DEFAULT_CONTROL_SCALE;
+        private double controlStart = 0.0;
+        private double controlEnd = 1.0;
 
         private Builder() {
         }
@@ -298,6 +322,13 @@ public record GenerationRequest(
             return this;
         }
 
+        /** diffusers' {@code control_guidance_start} and {@code control_guidance_end} (defaults 0 and 1). */
+        public Builder controlGuidance(double start, double end) {
+            this.controlStart = start;
+            this.controlEnd = end;
+            return this;
+        }
+
         public GenerationRequest build() {
             int n = prompts.size();
             List<String> negatives = new ArrayList<>();
@@ -320,7 +351,8 @@ public record GenerationRequest(
                 }
             }
             return new GenerationRequest(prompts, negatives, imagesPerPrompt, s, steps, guidanceScale, width, height,
-                    scheduler, initImage, strength, initialLatents, controlImage, controlScale);
+                    scheduler, initImage, strength, initialLatents, controlImage, controlScale,
+                    controlStart, controlEnd);
         }
     }
 }

@@ -197,6 +197,16 @@ class ControlNetPipelineTest {
     }
 
     @Test
+    void controlGuidanceStartAndEndZeroTheScaleOutsideTheirStepsAsDiffusersControlnetKeep() {
+        FakeControlNet cn = new FakeControlNet(1);
+        pipeline(new ControlledUnet(1)).withControlNet(cn).generate(request().steps(10).controlImage(constant(1, 0.5f))
+                .controlScale(0.8).controlGuidance(0.2, 0.7).build());
+        // keep_i = 1 − (i/10 < 0.2 or (i+1)/10 > 0.7): steps 2..6
+        assertEquals(List.of(0.0, 0.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.0, 0.0, 0.0), cn.scales);
+        assertThrows(IllegalArgumentException.class, () -> request().controlGuidance(0.5, 0.5).build());
+    }
+
+    @Test
     void withoutCfgTheBatchIsNotDoubled() {
         FakeControlNet cn = new FakeControlNet(1);
         pipeline(new ControlledUnet(1)).withControlNet(cn)
