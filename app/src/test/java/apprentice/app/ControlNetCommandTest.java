@@ -62,9 +62,13 @@ class ControlNetCommandTest {
     private static CliRun generate(Path modelFolder, Path out, String... extra) {
         String[] base = {"generate", "a fox", "--model", modelFolder.toString(), "--no-adaptive", "--steps", "2", "--seed", "3",
                 "--size", "64x64", "-o", out.toString(), "--progress", "none"};
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return CliRun.in(env, args);
+        return CliRun.in(env, concat(base, extra));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static Path png(Path out) throws Exception {
@@ -110,18 +114,14 @@ class ControlNetCommandTest {
             String[] base = {"generate", "--adaptive", "a fox", "--model", models[0].toString(), "--teacher", models[1].toString(),
                     "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2", "--teacher-guidance", "3",
                     "--refine-strength", "0.5", "--tau", "100", "--seed", "5", "--size", "64x64", "-o", models[2].toString()};
-            String[] args = Arrays.copyOf(base, base.length + extra.length);
-            System.arraycopy(extra, 0, args, base.length, extra.length);
-            return CliRun.in(env, args);
+            return CliRun.in(env, concat(base, extra));
         };
         Path outPlain = dir.resolve("adaptive-plain");
         CliRun plain = adaptive.apply(new Path[] {plainStudent, TinyModel.folder(), outPlain}, new String[0]);
         assertEquals(0, plain.exitCode(), plain.toString());
         String[] control = {"--controlnet", controlNet.toString(), "--control-image", edges.toString()};
         Path outZero = dir.resolve("adaptive-zero");
-        String[] zeroArgs = Arrays.copyOf(control, control.length + 2);
-        zeroArgs[control.length] = "--control-scale";
-        zeroArgs[control.length + 1] = "0";
+        String[] zeroArgs = concat(control, new String[] {"--control-scale", "0"});
         CliRun zero = adaptive.apply(new Path[] {student, model, outZero}, zeroArgs);
         assertEquals(0, zero.exitCode(), zero.toString());
         assertArrayEquals(pixels(png(outPlain)), pixels(png(outZero)), "scale 0: the uncontrolled adaptive image");
@@ -142,9 +142,7 @@ class ControlNetCommandTest {
             String[] base = {"edit", "-i", edges.toString(), "make it red", "--model", models[0].toString(), "--teacher",
                     models[1].toString(), "--oracle", oracle.toString(), "--steps", "2", "--guidance", "1", "--teacher-steps", "2",
                     "--teacher-guidance", "3", "--tau", "100", "--seed", "5", "--size", "64x64", "-o", models[2].toString()};
-            String[] args = Arrays.copyOf(base, base.length + extra.length);
-            System.arraycopy(extra, 0, args, base.length, extra.length);
-            return CliRun.in(env, args);
+            return CliRun.in(env, concat(base, extra));
         };
         Path outPlain = dir.resolve("edit-plain");
         CliRun plain = edit.apply(new Path[] {plainStudent, TinyModel.folder(), outPlain}, new String[0]);
