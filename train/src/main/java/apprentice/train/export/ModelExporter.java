@@ -8,6 +8,7 @@ import apprentice.onnx.graph.MapWeights;
 import apprentice.onnx.graph.OnnxModelWriter;
 import apprentice.onnx.graph.TextEncoderGraph;
 import apprentice.onnx.graph.UnetConfig;
+import apprentice.onnx.graph.Float16Weights;
 import apprentice.onnx.graph.UnetGraph;
 import apprentice.train.ae.AutoencoderConfig;
 import apprentice.train.ae.AutoencoderModel;
@@ -65,6 +66,14 @@ public final class ModelExporter {
     }
 
     public void export(Path out, EmojiDataset data, boolean withStudent) throws IOException {
+        export(out, data, withStudent, false);
+    }
+
+    /**
+     * @param float16Unets store the UNets' weights as float16 ({@link Float16Weights}: half the bytes, float32
+     *     arithmetic, outputs within float16 rounding), for a family that would otherwise outgrow its size budget
+     */
+    public void export(Path out, EmojiDataset data, boolean withStudent, boolean float16Unets) throws IOException {
         Path clipDir = stages.resolve("clip");
         Path latentsJson = aeDir.resolve("latents.json");
         if (!Files.exists(latentsJson)) {
@@ -101,7 +110,8 @@ public final class ModelExporter {
                 new UnetModel(unetPs, uc);
                 Checkpoint.loadWeights(unetCheckpoint, stages.resolve(kind), unetPs, true);
                 MapWeights w = Weights.of(unetPs, null);
-                save(UnetGraph.build(uc, w), dir.resolve("unet/model.onnx"));
+                ModelProto unetGraph = UnetGraph.build(uc, w);
+                save(float16Unets ? Float16Weights.convert(unetGraph, 64) : unetGraph, dir.resolve("unet/model.onnx"));
                 Weights.requireAllUsed(w, kind + " unet");
                 JSON.writeValue(dir.resolve("unet/config.json").toFile(), unetConfigJson(uc));
                 log.printf("%s: %d UNet parameters → %s%n", kind, unetPs.count(), dir);
