@@ -133,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "synthetic " + shape.name().toLowerCase(Locale.ROOT) + " shape (" + folder + ")";
         }
         try (ModelComponents components = RuntimeChoice.load(folder, options)) {
+            RuntimeChoice.pipeline(components, null, folder); // a ControlNet-ready UNet is refused here, before timing starts
             int factor = components.vae().downscaleFactor();
             ImageSize imageSize = size != null ? size
                     : new ImageSize(components.defaultImageSize(), components.defaultImageSize());

@@ -6,7 +6,6 @@ import apprentice.core.adaptive.PromptFile;
 import apprentice.core.adaptive.StudentSettings;
 import apprentice.core.adaptive.StudentStage;
 import apprentice.core.oracle.Oracle;
-import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationDefaults;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.core.tensor.Tensor;
@@ -142,7 +141,7 @@ final class CalibrateCommand implements Callable<Integer> {
             Tensor input = edit == null ? null : InputImage.toTensor(edit, resolved);
             int total = prompts.prompts().size();
             long t0 = System.nanoTime();
-            CalibrationFile cal = new Calibrator(new StudentStage(new DiffusionPipeline(student), settings), o, batch)
+            CalibrationFile cal = new Calibrator(new StudentStage(RuntimeChoice.pipeline(student, null, folder), settings), o, batch)
                     .calibrate(prompts.prompts(), promptsFile.getFileName().toString(), seed,
                             done -> err.println("calibrated " + done + "/" + total), input, null);
             cal.write(output);

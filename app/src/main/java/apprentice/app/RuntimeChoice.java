@@ -73,8 +73,8 @@ public final class RuntimeChoice {
         if (controlNet == null) {
             if (components.unet().controlResidualInputs() > 0) {
                 throw new BadInputException(folder + " is a ControlNet-ready export (its UNet takes "
-                        + components.unet().controlResidualInputs() + " down-block residuals): give --controlnet FOLDER and"
-                        + " --control-image FILE");
+                        + components.unet().controlResidualInputs() + " down-block residuals): it runs only with a ControlNet"
+                        + " (generate, edit or serve with --controlnet FOLDER and a control image)");
             }
             return pipeline;
         }

@@ -179,8 +179,18 @@ class ControlNetCommandTest {
         assertTrue(range.err().contains("must satisfy 0 <= start < end <= 1"), range.err());
         CliRun uncontrolled = generate(model, dir.resolve("e4"));
         assertEquals(ExitCodes.BAD_INPUT, uncontrolled.exitCode(), uncontrolled.toString());
-        assertTrue(uncontrolled.err().contains("is a ControlNet-ready export"), uncontrolled.err());
-        for (String sub : new String[] {"e1", "e2", "e3", "e4", "e5"}) {
+        assertTrue(uncontrolled.err().contains("is a ControlNet-ready export") && uncontrolled.err().contains("runs only with a ControlNet"), uncontrolled.err());
+        Path prompts = dir.resolve("prompts.txt");
+        try {
+            Files.writeString(prompts, "a fox\nblue heart\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun calibrate = CliRun.in(env, "calibrate", "--prompts", prompts.toString(), "--model", student.toString(), "--oracle",
+                oracle.toString(), "--steps", "2", "--guidance", "1", "-o", dir.resolve("e6").resolve("cal.json").toString());
+        assertEquals(ExitCodes.BAD_INPUT, calibrate.exitCode(), calibrate.toString());
+        assertTrue(calibrate.err().contains("runs only with a ControlNet"), calibrate.err());
+        for (String sub : new String[] {"e1", "e2", "e3", "e4", "e5", "e6"}) {
             assertFalse(Files.exists(dir.resolve(sub)) && dir.resolve(sub).toFile().list().length > 0, "nothing written for " + sub);
         }
     }

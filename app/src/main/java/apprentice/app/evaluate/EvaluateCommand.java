@@ -204,12 +204,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage(), e);
             }
-            DiffusionPipeline studentPipe = new DiffusionPipeline(student);
+            DiffusionPipeline studentPipe = RuntimeChoice.pipeline(student, null, studentDir);
             Thresholds thresholds = thresholds(family, settings, studentPipe, oracle, err);
             err.println("τ: " + thresholds.source());
 
             try {
-                SampleGenerator gen = new SampleGenerator(studentPipe, new DiffusionPipeline(teacher), measures, settings, shutdown.token());
+                SampleGenerator gen = new SampleGenerator(studentPipe, RuntimeChoice.pipeline(teacher, null, teacherDir), measures, settings, shutdown.token());
                 SampleBank bank = new SampleBank(set.prompts());
                 long g0 = System.nanoTime();
                 gen.generate(bank, (done, total) -> err.println(String.format(Locale.ROOT, "text-to-image %d/%d prompts (%.0f s)", done, total,
