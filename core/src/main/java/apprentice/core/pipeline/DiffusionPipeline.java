@@ -50,9 +50,10 @@ import java.util.Objects;
  * added); diffusers raises an error there instead.
  *
  * <p>ControlNet ({@link #withControlNet}): as diffusers' {@code StableDiffusionControlNetPipeline} (no guess mode;
- * {@code control_guidance_start/end} as {@link GenerationRequest#controlScaleAt}): each step the ControlNet sees the UNet's own input (the CFG-doubled batch, with the control
- * image repeated for both halves) and its residuals, weighted by {@code controlScale}, go into that step's UNet call.
- * The control image is taken as given, in [0, 1] at the output size.
+ * {@code control_guidance_start/end} as {@link GenerationRequest#controlScaleAt}): each step the ControlNet sees the
+ * UNet's own input (the CFG-doubled batch, with the control image repeated for both halves) and its residuals,
+ * weighted by {@code controlScale}, go into that step's UNet call. The control image is taken as given, in [0, 1] at
+ * the output size.
  *
  * <p>A pipeline holds no per-run state; runs on one pipeline may overlap if its components allow it.
  */
@@ -221,11 +222,6 @@ public final class DiffusionPipeline {
         }
 
         /**
-         * A true LCM model (LCM scheduler and a UNet with {@code timestep_cond}) starts where diffusers'
-         * {@code LatentConsistencyModelImg2ImgPipeline} does: {@code set_timesteps(n, strength)}, all n steps
-         * run. Every other combination uses {@code StableDiffusionImg2ImgPipeline.get_timesteps}.
-         */
-        /**
          * The control image per row of the UNet batch ({@code [img…; img…]} under CFG, as diffusers'
          * {@code torch.cat([image] * 2)}), or null for an uncontrolled request; checks every ControlNet precondition.
          */
@@ -258,6 +254,11 @@ public final class DiffusionPipeline {
             return rows.length == 1 ? img : Tensor.concat(rows);
         }
 
+        /**
+         * A true LCM model (LCM scheduler and a UNet with {@code timestep_cond}) starts where diffusers'
+         * {@code LatentConsistencyModelImg2ImgPipeline} does: {@code set_timesteps(n, strength)}, all n steps
+         * run. Every other combination uses {@code StableDiffusionImg2ImgPipeline.get_timesteps}.
+         */
         private Img2ImgTimesteps img2imgTimesteps(Scheduler scheduler) {
             if (scheduler instanceof LcmScheduler lcm && unet.timestepCondDim() > 0) {
                 return Img2ImgTimesteps.prepareLcm(lcm, req.steps(), req.strength());
