@@ -21,7 +21,6 @@ import apprentice.core.adaptive.TeacherStage;
 import apprentice.core.image.Images;
 import apprentice.core.model.ControlNet;
 import apprentice.core.oracle.Oracle;
-import apprentice.core.pipeline.DiffusionPipeline;
 import apprentice.core.pipeline.GenerationCancelledException;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.core.tensor.Tensor;
@@ -62,7 +61,7 @@ final class AdaptiveRunner {
                   java.awt.image.BufferedImage editImage, Path editImagePath, double editStrength, Control control) {
     }
 
-    /** {@code --controlnet}, {@code --control-image} (already loaded) and {@code --control-scale}. */
+    /** The ControlNet options ({@link ControlOptions}): folder, control image (path and the loaded picture), scale, start, end. */
     record Control(Path controlNet, Path imagePath, java.awt.image.BufferedImage image, double scale, double start, double end) {
     }
 
