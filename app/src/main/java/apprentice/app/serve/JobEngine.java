@@ -55,14 +55,17 @@ final class JobEngine {
 
     /** A rejected draft (or a teacher-only job) waiting for the teacher. */
     private record TeacherWork(Job job, String route, Tensor draft) {
-        /** Refinements with equal settings share a call, as do regenerations; an edit's regeneration runs alone. */
+        /**
+         * Refinements with equal settings share a call, as do regenerations; an edit's regeneration and any controlled
+         * job (its control image is its own input) run alone.
+         */
         Object batchKey() {
             JobSpec s = job.spec;
-            if (route.equals("refined") && !s.isControlled()) {
-                return List.of("refine", s.teacherSteps(), s.teacherGuidance(), s.refineStrength(), s.width(), s.height());
-            }
             if (s.isControlled()) {
-                return null; // its control image is its own input
+                return null;
+            }
+            if (route.equals("refined")) {
+                return List.of("refine", s.teacherSteps(), s.teacherGuidance(), s.refineStrength(), s.width(), s.height());
             }
             return s.isEdit() ? null : List.of("regenerate", s.teacherSteps(), s.teacherGuidance(), s.width(), s.height());
         }

@@ -47,6 +47,15 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
     private final OnnxJavaType scaleType;
     private final long[] scaleShape;
     private final int downs;
+    private final Set<String> outputs;
+
+    // kept between steps, as in OnnxUnet: the text states and the control image are the same objects every step of a
+    // run, so they are copied into their tensors only when they change; the sample's buffer is reused
+    private final OrtTensors.ReusableInput sampleIn;
+    private final OrtTensors.ReusableInput hiddenIn;
+    private final OrtTensors.ReusableInput condIn;
+    private Tensor lastHidden;
+    private Tensor lastCond;
 
     private OnnxControlNet(ModelSession session) {
         this.session = session;
@@ -102,6 +111,15 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
         this.condType = cond.type;
         this.scaleType = scale == null ? null : scale.type;
         this.scaleShape = scale == null ? null : (scale.getShape().length == 0 ? new long[0] : new long[] {1});
+        Set<String> wanted = new LinkedHashSet<>();
+        for (int i = 0; i < downs; i++) {
+            wanted.add(down(i));
+        }
+        wanted.add(OnnxUnet.MID_RESIDUAL);
+        this.outputs = Set.copyOf(wanted);
+        this.sampleIn = new OrtTensors.ReusableInput(sampleType);
+        this.hiddenIn = new OrtTensors.ReusableInput(hiddenType);
+        this.condIn = new OrtTensors.ReusableInput(condType);
     }
 
     static String down(int i) {
@@ -146,26 +164,26 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
                     + Arrays.toString(controlImage.shape()));
         }
         Map<String, OnnxTensorLike> feeds = new LinkedHashMap<>();
+        feeds.put(OnnxUnet.SAMPLE, sampleIn.fill(sample.data(), OrtTensors.longShape(sample.shape())));
+        if (encoderHiddenStates != lastHidden) {
+            hiddenIn.fill(encoderHiddenStates.data(), OrtTensors.longShape(encoderHiddenStates.shape()));
+            lastHidden = encoderHiddenStates;
+        }
+        feeds.put(OnnxUnet.HIDDEN, hiddenIn.current());
+        if (controlImage != lastCond) {
+            condIn.fill(controlImage.data(), OrtTensors.longShape(controlImage.shape()));
+            lastCond = controlImage;
+        }
+        feeds.put(COND_IMAGE, condIn.current());
         List<OnnxTensor> owned = new ArrayList<>();
         try {
-            owned.add(OrtTensors.of(sample, sampleType));
-            feeds.put(OnnxUnet.SAMPLE, owned.get(owned.size() - 1));
             owned.add(OrtTensors.filled(timestep, timestepType, OnnxUnet.timestepShape(timestepShape, batch, session.file())));
             feeds.put(OnnxUnet.TIMESTEP, owned.get(owned.size() - 1));
-            owned.add(OrtTensors.of(encoderHiddenStates, hiddenType));
-            feeds.put(OnnxUnet.HIDDEN, owned.get(owned.size() - 1));
-            owned.add(OrtTensors.of(controlImage, condType));
-            feeds.put(COND_IMAGE, owned.get(owned.size() - 1));
             if (scaleType != null) {
                 owned.add(OrtTensors.filled(conditioningScale, scaleType, scaleShape));
                 feeds.put(SCALE, owned.get(owned.size() - 1));
             }
-            Set<String> wanted = new LinkedHashSet<>();
-            for (int i = 0; i < downs; i++) {
-                wanted.add(down(i));
-            }
-            wanted.add(OnnxUnet.MID_RESIDUAL);
-            try (OrtSession.Result r = session.run(feeds, wanted)) {
+            try (OrtSession.Result r = session.run(feeds, outputs)) {
                 float factor = scaleType == null ? (float) conditioningScale : 1f;
                 List<Tensor> down = new ArrayList<>(downs);
                 for (int i = 0; i < downs; i++) {
@@ -203,6 +221,9 @@ public final class OnnxControlNet implements ControlNet, TimedComponent {
 
     @Override
     public synchronized void close() {
+        sampleIn.close();
+        hiddenIn.close();
+        condIn.close();
         session.close();
     }
 }
