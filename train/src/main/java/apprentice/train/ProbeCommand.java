@@ -55,8 +55,8 @@ final class ProbeCommand implements Callable<Integer> {
             sets.get("other label")[i] = ds.record(idx[(i + 1) % images]).label();
         }
         try (NDManager root = NDManager.newBaseManager()) {
-            TextConditioner text = new TextConditioner(root, clipDir);
             Checkpoint.Loaded c = Checkpoint.require(teacherDir);
+            TextConditioner text = TextConditioner.ofTeacher(root, clipDir, c, teacherDir);
             ParamStore ps = new ParamStore(root, 0);
             UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim(), UnetShape.of(c.state())));
             Checkpoint.loadWeights(c, teacherDir, ps, true);

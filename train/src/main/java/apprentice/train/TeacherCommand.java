@@ -40,12 +40,15 @@ final class TeacherCommand implements Callable<Integer> {
     @Option(names = "--balance-bases", description = "draw every base emoji (with its skin-tone variants) equally often, "
             + "instead of every image")
     boolean balanceBases;
+    @Option(names = "--train-text-encoder", description = "train a copy of the CLIP text tower with the UNet (a fresh "
+            + "run; the pipelines then use the teacher's tower, the oracle keeps the CLIP's)")
+    boolean trainTextEncoder;
 
     @Override
     public Integer call() throws Exception {
         new TeacherTrainer(EmojiDataset.load(data), dir, aeDir, clipDir,
                 new TeacherTrainer.Settings(steps, batch, lr, captionDropout, seed, checkpointSeconds, shape(), minSnrGamma,
-                        initFrom, snrFloor, balanceBases), System.out).run();
+                        initFrom, snrFloor, balanceBases, trainTextEncoder), System.out).run();
         return 0;
     }
 

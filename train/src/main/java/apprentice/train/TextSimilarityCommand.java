@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import apprentice.train.clip.TextStateSimilarity;
 import apprentice.train.diffusion.TextConditioner;
+import apprentice.train.nn.Checkpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +17,17 @@ import picocli.CommandLine.Parameters;
 final class TextSimilarityCommand implements Callable<Integer> {
     @Option(names = "--clip-dir", description = "CLIP checkpoint folder (default ~/.cache/apprentice/train/clip)")
     Path clipDir = TrainPaths.stage("clip");
+    @Option(names = "--teacher-dir", description = "compare the states of the tower this teacher was trained with "
+            + "(its own, if it trained one with --train-text-encoder)")
+    Path teacherDir;
     @Parameters(arity = "2..*", paramLabel = "CAPTION", description = "two or more captions; \"\" is the unconditional one")
     List<String> captions;
 
     @Override
     public Integer call() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            TextConditioner text = new TextConditioner(m, clipDir);
+            TextConditioner text = teacherDir == null ? new TextConditioner(m, clipDir)
+                    : TextConditioner.ofTeacher(m, clipDir, Checkpoint.require(teacherDir), teacherDir);
             NDArray states = text.encode(m, captions.toArray(String[]::new));
             int n = captions.size();
             float[] flat = states.toFloatArray();
@@ -32,7 +37,8 @@ final class TextSimilarityCommand implements Callable<Integer> {
                 System.arraycopy(flat, i * per, rows[i], 0, per);
             }
             double[][] cos = TextStateSimilarity.cosineMatrix(rows);
-            System.out.println("cosine similarity of [77, " + text.dim() + "] text states, " + clipDir);
+            System.out.println("cosine similarity of [77, " + text.dim() + "] text states, "
+                    + (teacherDir == null ? clipDir : "the text tower of " + teacherDir));
             for (int i = 0; i < n; i++) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-24s", "\"" + captions.get(i) + "\""));
                 for (int j = 0; j < n; j++) {

@@ -68,8 +68,9 @@ public final class StudentTrainer {
         LatentCache latents = LatentCache.load(data, aeDir, aeDir.resolve("latents.bin"), log);
         NoiseSchedule sched = new NoiseSchedule();
         try (NDManager root = NDManager.newBaseManager()) {
-            TextConditioner text = new TextConditioner(root, clipDir);
             Checkpoint.Loaded teacherCheckpoint = Checkpoint.require(teacherDir);
+            // the student sees the captions as its teacher did (the teacher's own tower if it trained one)
+            TextConditioner text = TextConditioner.ofTeacher(root, clipDir, teacherCheckpoint, teacherDir);
             UnetShape shape = UnetShape.of(teacherCheckpoint.state());
             ParamStore teacherPs = new ParamStore(root, 0);
             UnetModel teacher = new UnetModel(teacherPs, UnetConfigs.teacher(text.dim(), shape));

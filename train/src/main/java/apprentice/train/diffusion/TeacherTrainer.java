@@ -32,12 +32,15 @@ public final class TeacherTrainer {
      * {@code initFrom}: a fresh run starts from that teacher checkpoint's (EMA) weights wherever the names match;
      * parameters it lacks (a new branch) keep their initial values. Null: random initialisation.
      * {@code balanceBases}: draw every base emoji equally often ({@link Batches#sampleGroups}) rather than every image.
+     * {@code trainTextEncoder}: a fresh run trains its own copy of the text tower with the UNet
+     * ({@link TextConditioner#trainable}); a resumed run does what its checkpoint did.
      */
     public record Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
-                           UnetShape unet, float minSnrGamma, Path initFrom, float snrFloor, boolean balanceBases) {
+                           UnetShape unet, float minSnrGamma, Path initFrom, float snrFloor, boolean balanceBases,
+                           boolean trainTextEncoder) {
         public Settings(long steps, int batch, float lr, float captionDropout, long seed, int checkpointSeconds,
                         UnetShape unet, float minSnrGamma) {
-            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null, 0f, false);
+            this(steps, batch, lr, captionDropout, seed, checkpointSeconds, unet, minSnrGamma, null, 0f, false, false);
         }
     }
 
@@ -61,11 +64,13 @@ public final class TeacherTrainer {
         LatentCache latents = LatentCache.load(data, aeDir, aeDir.resolve("latents.bin"), log);
         NoiseSchedule sched = new NoiseSchedule();
         try (NDManager root = NDManager.newBaseManager()) {
-            TextConditioner text = new TextConditioner(root, clipDir);
             Checkpoint.Loaded c = Checkpoint.load(dir);
             UnetShape shape = shape(c);
+            boolean jointText = jointText(c);
             ParamStore ps = new ParamStore(root, s.seed());
-            UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(text.dim(), shape));
+            UnetModel unet = new UnetModel(ps, UnetConfigs.teacher(TextConditioner.dim(clipDir), shape));
+            // the tower's parameters join the UNet's store after it, so the UNet's random initialisation is unchanged
+            TextConditioner text = jointText ? TextConditioner.trainable(ps, clipDir) : new TextConditioner(root, clipDir);
             if (c == null && s.initFrom() != null) {
                 initFrom(ps);
             }
@@ -79,8 +84,9 @@ public final class TeacherTrainer {
                 seconds = c.seconds();
                 log.printf("resuming teacher from step %d%n", step);
             } else {
-                log.printf("training teacher %s: %d parameters, UNet %s%n",
-                        s.initFrom() == null ? "from scratch" : "from " + s.initFrom(), ps.count(), shape);
+                log.printf("training teacher %s: %d parameters, UNet %s%s%n",
+                        s.initFrom() == null ? "from scratch" : "from " + s.initFrom(), ps.count(), shape,
+                        jointText ? ", with its own text tower (from " + clipDir + ")" : "");
             }
             TrainingDraw draw = TrainingDraw.of(data, s.balanceBases());
             if (s.balanceBases()) {
@@ -116,9 +122,9 @@ public final class TeacherTrainer {
                     NDArray noise = sub.create(Batches.gaussian((int) z0.getShape().size(), rng), z0.getShape());
                     NDArray xt = z0.mul(sub.create(sqrtAb, new Shape(b, 1, 1, 1)))
                             .add(noise.mul(sub.create(sqrt1mAb, new Shape(b, 1, 1, 1))));
-                    NDArray context = text.encode(sub, captions);
                     NDArray ts = sub.create(tVals);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray context = text.encode(sub, captions);
                         NDArray pred = unet.forward(xt, ts, context, null);
                         NDArray mse = pred.sub(noise).square().reshape(b, -1).mean(new int[] {1})
                                 .mul(sub.create(weights)).mean();
@@ -144,6 +150,7 @@ public final class TeacherTrainer {
                     st.put("parameters", ps.count());
                     st.put("scalingFactor", latents.scalingFactor);
                     shape.writeTo(st);
+                    TextConditioner.record(st, jointText);
                     st.set("settings", new ObjectMapper().valueToTree(s));
                     Checkpoint.save(dir, Checkpoint.collect(ps, adam, ema), st);
                     log.printf("checkpoint saved at step %d in %s%n", step, dir);
@@ -155,9 +162,24 @@ public final class TeacherTrainer {
 
     private void initFrom(ParamStore ps) throws IOException {
         Checkpoint.Loaded from = Checkpoint.require(s.initFrom());
-        List<String> kept = Checkpoint.loadMatching(from, s.initFrom(), ps);
+        // a text tower the source lacks keeps the CLIP stage's weights it was given, so it is not listed as new
+        List<String> fresh = Checkpoint.loadMatching(from, s.initFrom(), ps).stream()
+                .filter(n -> !n.startsWith("text_model.")).toList();
         log.printf("initialised from %s (step %d, EMA weights); new parameters at their initial values: %s%n",
-                s.initFrom(), from.step(), kept);
+                s.initFrom(), from.step(), fresh);
+    }
+
+    /** Whether this run trains its own text tower: a resumed run as its checkpoint did, a fresh one as asked. */
+    private boolean jointText(Checkpoint.Loaded c) throws IOException {
+        if (c == null) {
+            return s.trainTextEncoder();
+        }
+        boolean saved = TextConditioner.trainedWith(c.state());
+        if (s.trainTextEncoder() && !saved) {
+            throw new IOException("the checkpoint in " + dir + " was trained on the frozen CLIP text tower: drop "
+                    + "--train-text-encoder to resume it, or start a new --dir (--init-from " + dir + " warm-starts it)");
+        }
+        return saved;
     }
 
     /** A resumed run keeps its checkpoint's shape; asking for another one is an error rather than a silent restart. */

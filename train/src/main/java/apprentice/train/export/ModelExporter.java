@@ -18,6 +18,7 @@ import apprentice.train.clip.ClipConfig;
 import apprentice.train.clip.ClipModel;
 import apprentice.train.data.EmojiDataset;
 import apprentice.train.diffusion.NoiseSchedule;
+import apprentice.train.diffusion.TextConditioner;
 import apprentice.train.diffusion.UnetConfigs;
 import apprentice.train.diffusion.UnetShape;
 import apprentice.train.diffusion.UnetModel;
@@ -99,9 +100,10 @@ public final class ModelExporter {
             float ls = clipPs.values("logit_scale")[0];
             clipPs.set("logit_scale", new float[] {(float) Math.min(ls, Math.log(100))});
 
+            ParamStore textPs = pipelineTextTower(root, clipPs, clipConfig);
             for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {
                 Path dir = out.resolve(kind);
-                writePipelineCommon(dir, aePs, clipPs, clipConfig, tok, scaling, kind);
+                writePipelineCommon(dir, aePs, textPs, clipConfig, tok, scaling, kind);
                 Checkpoint.Loaded unetCheckpoint = Checkpoint.require(stages.resolve(kind));
                 UnetShape shape = UnetShape.of(unetCheckpoint.state());
                 UnetConfig uc = kind.equals("teacher") ? UnetConfigs.teacher(clipConfig.text().dim(), shape)
@@ -157,6 +159,22 @@ public final class ModelExporter {
             JSON.writeValue(oracle.resolve("config.json").toFile(), oc);
             log.printf("oracle: %d parameters → %s%n", clipPs.count(), oracle);
         }
+    }
+
+    /**
+     * The text encoder both pipelines ship: the teacher's own tower (EMA weights) when it trained one with the UNet
+     * ({@link TextConditioner#trainedWith}), which its student was distilled with too; else the CLIP stage's.
+     */
+    private ParamStore pipelineTextTower(NDManager root, ParamStore clipPs, ClipConfig clipConfig) throws IOException {
+        Path teacherDir = stages.resolve("teacher");
+        Checkpoint.Loaded teacher = Checkpoint.require(teacherDir);
+        if (!TextConditioner.trainedWith(teacher.state())) {
+            return clipPs;
+        }
+        ParamStore textPs = new ParamStore(root, 0);
+        TextConditioner.teacherTower(textPs, clipConfig.text(), teacher, teacherDir);
+        log.println("text encoder: the teacher's own tower from " + teacherDir + " (the oracle keeps the CLIP's)");
+        return textPs;
     }
 
     private void writePipelineCommon(Path dir, ParamStore aePs, ParamStore clipPs, ClipConfig cc, Path tok, float scaling,
