@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { job: null, abort: null, defaults: {} };
+const state = { job: null, abort: null, defaults: {}, controlled: false };
 
 function token() {
   return $('token').value.trim();
@@ -46,6 +46,11 @@ async function loadModels() {
   state.defaults = m.defaults || {};
   $('models').textContent = 'student ' + m.student + (m.teacher ? ', teacher ' + m.teacher : '')
       + (m.oracle ? ', oracle ' + m.oracle : '') + (m.notes && m.notes.length ? ' — ' + m.notes.join('; ') : '');
+  // a ControlNet server refuses requests without a control image, so the field appears and is required
+  state.controlled = Boolean(m.controlnet);
+  $('control-field').hidden = !state.controlled;
+  $('control-scale-field').hidden = !state.controlled;
+  $('control_image').required = state.controlled;
   const mode = $('mode');
   mode.textContent = '';
   for (const name of m.modes) {
@@ -60,8 +65,25 @@ async function loadModels() {
   $('teacher_steps').placeholder = state.defaults.teacher_steps;
 }
 
-function requestBody() {
+// The chosen file as a data URL, which the API reads like plain base64.
+function readControlImage() {
+  const file = $('control_image').files[0];
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+async function requestBody() {
   const body = { prompt: $('prompt').value, mode: $('mode').value || undefined };
+  if (state.controlled) {
+    body.control_image = await readControlImage();
+    if ($('control_scale').value !== '') {
+      body.control_scale = Number($('control_scale').value);
+    }
+  }
   if ($('negative_prompt').value) {
     body.negative_prompt = $('negative_prompt').value;
   }
@@ -100,7 +122,7 @@ async function submit(event) {
   $('go').disabled = true;
   try {
     const r = await fetch('/api/jobs', { method: 'POST', headers: headers({ 'Content-Type': 'application/json' }),
-                                         body: JSON.stringify(requestBody()) });
+                                         body: JSON.stringify(await requestBody()) });
     if (!r.ok) {
       const retry = r.headers.get('Retry-After');
       setStatus(await errorText(r) + (retry ? ' (retry in ' + retry + ' s)' : ''), true);

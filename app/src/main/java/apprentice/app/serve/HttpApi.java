@@ -363,6 +363,8 @@ final class HttpApi implements HttpHandler {
         out.put("student", models.studentName());
         out.put("teacher", models.teacherName());
         out.put("oracle", models.hasOracle() ? models.oracle().name() : null);
+        // non-null: every request must carry control_image (the web page shows its control fields then)
+        out.put("controlnet", models.hasControlNet() ? models.controlNet() : null);
         List<String> modes = new ArrayList<>(List.of("student"));
         if (models.hasTeacher()) {
             modes.add("teacher");

@@ -46,6 +46,7 @@ class ServeApiTest {
         assertEquals(List.of("student", "teacher", "adaptive"), m.get("modes"));
         assertEquals("adaptive", m.get("default_mode"));
         assertEquals(4, m.get("size_multiple"));
+        assertTrue(m.containsKey("controlnet") && m.get("controlnet") == null, "no ControlNet: " + m);
     }
 
     @Test
@@ -246,6 +247,8 @@ class ServeApiTest {
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertTrue(page.body().contains("app.js"));
+        // the control-image field the page shows when /api/models names a ControlNet
+        assertTrue(page.body().contains("id=\"control_image\"") && page.body().contains("id=\"control_scale\""));
         assertEquals(200, t.get("/app.js").statusCode());
         assertEquals(200, t.get("/style.css").statusCode());
     }

@@ -155,6 +155,9 @@ class ServeCommandTest {
                     throw new AssertionError(e);
                 }
             };
+            HttpResponse<String> info = client.send(HttpRequest.newBuilder(uri.resolve("/api/models")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(controlNet.getFileName().toString(), json.readValue(info.body(), Map.class).get("controlnet"), info.body());
             Map<String, String> images = new java.util.HashMap<>();
             for (String scale : List.of("0", "1")) {
                 for (String mode : List.of("student", "teacher")) {
