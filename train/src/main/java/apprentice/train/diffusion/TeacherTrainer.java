@@ -21,8 +21,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * ε-prediction training of the teacher UNet on scaled VAE latents, conditioned on the frozen CLIP
- * text tower's per-token states, with captions dropped to "" 10% of the time for classifier-free guidance.
+ * ε-prediction training of the teacher UNet on scaled VAE latents, conditioned on the CLIP text tower's per-token
+ * states (frozen, or the teacher's own trained copy: {@link TextConditioner}), with captions dropped to "" 10% of the
+ * time for classifier-free guidance.
  */
 public final class TeacherTrainer {
     /**
@@ -72,7 +73,7 @@ public final class TeacherTrainer {
             // the tower's parameters join the UNet's store after it, so the UNet's random initialisation is unchanged
             TextConditioner text = jointText ? TextConditioner.trainable(ps, clipDir) : new TextConditioner(root, clipDir);
             if (c == null && s.initFrom() != null) {
-                initFrom(ps);
+                initFrom(ps, jointText);
             }
             Adam adam = new Adam(ps, 0.9f, 0.999f, 0.01f, 1.0f);
             Ema ema = new Ema(ps);
@@ -160,8 +161,12 @@ public final class TeacherTrainer {
         }
     }
 
-    private void initFrom(ParamStore ps) throws IOException {
+    private void initFrom(ParamStore ps, boolean jointText) throws IOException {
         Checkpoint.Loaded from = Checkpoint.require(s.initFrom());
+        if (TextConditioner.trainedWith(from.state()) && !jointText) {
+            throw new IOException(s.initFrom() + " trained its own text tower, which a frozen-tower run would drop: add "
+                    + "--train-text-encoder to carry it on");
+        }
         // a text tower the source lacks keeps the CLIP stage's weights it was given, so it is not listed as new
         List<String> fresh = Checkpoint.loadMatching(from, s.initFrom(), ps).stream()
                 .filter(n -> !n.startsWith("text_model.")).toList();
