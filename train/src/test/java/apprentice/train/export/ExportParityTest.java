@@ -271,6 +271,49 @@ class ExportParityTest {
         }
     }
 
+    /**
+     * The exporter's {@code --float16-unets} on the shipped teacher's shape: once DJL's weights are rounded to float16
+     * as the export rounds them, ONNX Runtime's float16-weight graph gives DJL's outputs, so the casts feed every
+     * weight to the right place and nothing else changes.
+     */
+    @Test
+    void float16UnetOfTheShippedTeacherShapeMatchesDjlWithRoundedWeights() throws OrtException {
+        UnetConfig c = apprentice.train.diffusion.UnetConfigs.teacher(64,
+                new apprentice.train.diffusion.UnetShape(new int[] {64, 128}, 1, 4, true, true));
+        int minElements = 64;
+        try (NDManager m = manager.newSubManager()) {
+            ParamStore ps = new ParamStore(m, 21);
+            UnetModel unet = new UnetModel(ps, c);
+            ps.set("add_embedding.linear.weight", random((int) ps.get("add_embedding.linear.weight").size(), 22, 0.05f));
+            ps.set("conv_in_position", random((int) ps.get("conv_in_position").size(), 23, 0.3f));
+            for (String name : ps.all().keySet()) {
+                float[] v = ps.values(name);
+                if (v.length >= minElements) {
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = ai.onnxruntime.platform.Fp16Conversions.fp16ToFloat(
+                                ai.onnxruntime.platform.Fp16Conversions.floatToFp16(v[i]));
+                    }
+                    ps.set(name, v);
+                }
+            }
+            float[] x = random(2 * 4 * 16 * 16, 24, 1f);
+            float[] ctx = random(2 * 77 * 64, 25, 1f);
+            float[] djl = unet.forward(m.create(x, new Shape(2, 4, 16, 16)), m.create(new float[] {981f, 1f}),
+                    m.create(ctx, new Shape(2, 77, 64)), null).toFloatArray();
+            MapWeights w = Weights.of(ps, null);
+            ModelProto half = apprentice.onnx.graph.Float16Weights.convert(UnetGraph.build(c, w), minElements);
+            Weights.requireAllUsed(w, "unet");
+            long halfWeights = half.getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().endsWith(apprentice.onnx.graph.Float16Weights.SUFFIX)).count();
+            assertTrue(halfWeights > 20, "most weights stored as float16: " + halfWeights);
+            Map<String, float[]> ort = run(half, Map.of(
+                    "sample", floats(x, 2, 4, 16, 16),
+                    "timestep", longs(new long[] {981, 1}, 2),
+                    "encoder_hidden_states", floats(ctx, 2, 77, 64)));
+            assertClose(djl, ort.get("out_sample"), "float16-weight unet out_sample");
+        }
+    }
+
     @Test
     void oracleMatchesDjlEmbeddingsAndLogits() throws OrtException {
         try (NDManager m = manager.newSubManager()) {
