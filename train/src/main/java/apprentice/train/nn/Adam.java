@@ -59,14 +59,15 @@ public final class Adam {
             // one bad batch must not poison the weights: drop its gradients and skip the update
             skipped++;
             if (skipped == 1 || skipped % 100 == 0) {
-                // say where it came from: the first parameters whose gradient is not finite
+                // say where it came from: how many parameters have a non-finite gradient, and the first of them
                 List<String> bad = new ArrayList<>();
                 grads.forEach((k, g) -> {
-                    if (bad.size() < 5 && !Float.isFinite(g.square().sum().getFloat())) {
+                    if (!Float.isFinite(g.square().sum().getFloat())) {
                         bad.add(k);
                     }
                 });
-                System.err.println("skipped update " + skipped + ": non-finite gradient in " + bad);
+                System.err.println("skipped update " + skipped + ": non-finite gradient in " + bad.size() + " of "
+                        + grads.size() + " parameters, first " + bad.subList(0, Math.min(5, bad.size())));
             }
             for (NDArray g : grads.values()) {
                 zero(g);
