@@ -250,6 +250,9 @@ class ServeApiTest {
         // the control-image field the page shows when /api/models names a ControlNet
         assertTrue(page.body().contains("id=\"control_image\"") && page.body().contains("id=\"control_scale\""));
         assertEquals(200, t.get("/app.js").statusCode());
-        assertEquals(200, t.get("/style.css").statusCode());
+        HttpResponse<String> css = t.get("/style.css");
+        assertEquals(200, css.statusCode());
+        // label and panel display rules would otherwise show the fields and panels the page hides
+        assertTrue(css.body().contains("[hidden] { display: none !important; }"), css.body());
     }
 }
