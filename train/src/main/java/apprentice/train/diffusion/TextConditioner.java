@@ -68,15 +68,8 @@ public final class TextConditioner {
             throw new IOException("the teacher in " + teacherDir + " has no text tower of its own: use the CLIP stage's");
         }
         TextTransformer t = new TextTransformer(ps, config);
-        for (String name : ps.all().keySet()) {
-            if (name.startsWith(PREFIX)) {
-                float[] v = teacher.tensors().getOrDefault("ema." + name, teacher.tensors().get("param." + name));
-                if (v == null) {
-                    throw new IOException("the teacher checkpoint in " + teacherDir + " lacks '" + name + "'");
-                }
-                ps.set(name, v);
-            }
-        }
+        setTower(ps, name -> teacher.tensors().getOrDefault("ema." + name, teacher.tensors().get("param." + name)),
+                "the teacher checkpoint in " + teacherDir);
         return t;
     }
 
@@ -88,16 +81,22 @@ public final class TextConditioner {
         CaptionTokens tokens = new CaptionTokens(clipDir.resolve("tokenizer"));
         TextTransformer t = new TextTransformer(ps, ClipConfig.emoji(tokens.vocabSize()).text());
         Checkpoint.Loaded clip = Checkpoint.require(clipDir);
+        setTower(ps, name -> clip.tensors().get("param." + name), "the CLIP checkpoint in " + clipDir);
+        return new TextConditioner(tokens, t);
+    }
+
+    /** Sets every text-tower parameter of {@code ps} ({@code text_model.…}) from {@code values}; the rest are untouched. */
+    private static void setTower(ParamStore ps, java.util.function.Function<String, float[]> values, String source)
+            throws IOException {
         for (String name : ps.all().keySet()) {
             if (name.startsWith(PREFIX)) {
-                float[] v = clip.tensors().get("param." + name);
+                float[] v = values.apply(name);
                 if (v == null) {
-                    throw new IOException("the CLIP checkpoint in " + clipDir + " lacks '" + name + "'");
+                    throw new IOException(source + " lacks '" + name + "'");
                 }
                 ps.set(name, v);
             }
         }
-        return new TextConditioner(tokens, t);
     }
 
     /** Whether a teacher checkpoint's state says it holds its own text tower. */
