@@ -88,6 +88,7 @@ public final class StudentTrainer {
             Checkpoint.Loaded c = Checkpoint.load(dir);
             Ema ema;
             if (c != null) {
+                DistilledFrom.requireSameTeacher(c.state(), dir, teacherCheckpoint.state(), teacherDir);
                 ema = new Ema(ps);
                 Checkpoint.restore(c, ps, adam, ema);
                 step = c.step();
@@ -205,6 +206,7 @@ public final class StudentTrainer {
                     st.put("loss", progress.smoothedLoss());
                     st.put("parameters", ps.count());
                     shape.writeTo(st);
+                    DistilledFrom.of(teacherCheckpoint.state()).writeTo(st);
                     st.set("settings", new ObjectMapper().valueToTree(s));
                     Checkpoint.save(dir, Checkpoint.collect(ps, adam, ema), st);
                     log.printf("checkpoint saved at step %d in %s%n", step, dir);

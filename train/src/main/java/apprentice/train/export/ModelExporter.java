@@ -18,6 +18,7 @@ import apprentice.train.clip.ClipConfig;
 import apprentice.train.clip.ClipModel;
 import apprentice.train.data.EmojiDataset;
 import apprentice.train.diffusion.NoiseSchedule;
+import apprentice.train.diffusion.DistilledFrom;
 import apprentice.train.diffusion.TextConditioner;
 import apprentice.train.diffusion.UnetConfigs;
 import apprentice.train.diffusion.UnetShape;
@@ -101,6 +102,12 @@ public final class ModelExporter {
             clipPs.set("logit_scale", new float[] {(float) Math.min(ls, Math.log(100))});
 
             ParamStore textPs = pipelineTextTower(root, clipPs, clipConfig);
+            if (withStudent) {
+                // the student must have learnt the text tower shipped with it (the teacher's own, if it trained one)
+                DistilledFrom.requireSameTeacher(Checkpoint.require(stages.resolve("student")).state(),
+                        stages.resolve("student"), Checkpoint.require(stages.resolve("teacher")).state(),
+                        stages.resolve("teacher"));
+            }
             for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {
                 Path dir = out.resolve(kind);
                 writePipelineCommon(dir, aePs, textPs, clipConfig, tok, scaling, kind);
