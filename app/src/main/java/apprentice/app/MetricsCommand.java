@@ -48,6 +48,9 @@ final class MetricsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The family's calibration prompts: labels of trained emoji, reused as the recognition rows' prompts. */
+    static final String TRAINED_PROMPTS = "calibration-prompts.txt";
+
     @ParentCommand
     Main main;
 
@@ -89,6 +92,12 @@ final class MetricsCommand implements Callable<Integer> {
             description = "Prompt languages: the validation labels in English and/or Japanese. Default: ${DEFAULT-VALUE}.")
     List<String> languages;
 
+    @Option(names = "--trained-prompts", paramLabel = "FILE",
+            description = "Labels of trained emoji (one per line) for the recognition rows: each sampler draws one image per"
+                    + " label and the oracle says which label it looks like. Default: <models>/" + TRAINED_PROMPTS
+                    + " when present; 'none' leaves the rows out.")
+    String trainedPrompts;
+
     @Mixin
     RuntimeChoice runtime;
 
@@ -124,6 +133,7 @@ final class MetricsCommand implements Callable<Integer> {
         }
         int n = limit == null ? validation.size() : Math.min(limit, validation.size());
         List<SamplerSpec> samplers = samplers(teacherDir, studentDir);
+        List<String> trained = trainedPrompts(family);
         Files.createDirectories(out);
         try (ModelComponents teacher = RuntimeChoice.load(teacherDir, options);
              ModelComponents student = RuntimeChoice.load(studentDir, options);
@@ -131,7 +141,7 @@ final class MetricsCommand implements Callable<Integer> {
             err.println("metrics: " + n + " of " + validation.size() + " validation images, " + samplers.size() + " samplers, languages "
                     + langs.stream().map(l -> l.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(",")));
             FamilyMetrics.Result result = new FamilyMetrics(teacher, student, oracle, validation, err)
-                    .run(new FamilyMetrics.Settings(n, seed, batch, samplers, langs));
+                    .run(new FamilyMetrics.Settings(n, seed, batch, samplers, langs, trained));
             List<SampleGrid.GridRow> rows = SampleGrid.rows(validation);
             BufferedImage grid = SampleGrid.render(rows, validation, samplers, teacher, student, seed);
             AtomicFiles.write(out.resolve("grid.png"), o -> {
@@ -161,6 +171,27 @@ final class MetricsCommand implements Callable<Integer> {
             throw new BadInputException("--guidance " + guidance + " is not a finite number: give e.g. 7.5");
         }
         GenerateCommand.seedsFor(seed, limit == null ? 1000 : limit); // a seed range that overflows fails here
+    }
+
+    /** The trained labels: --trained-prompts, else the family's calibration prompts (trained labels by construction). */
+    private List<String> trainedPrompts(Path family) {
+        if ("none".equals(trainedPrompts)) {
+            return List.of();
+        }
+        Path file = trainedPrompts != null ? Path.of(trainedPrompts) : family.resolve(TRAINED_PROMPTS);
+        if (!Files.isRegularFile(file)) {
+            if (trainedPrompts == null) {
+                return List.of();
+            }
+            throw new BadInputException("--trained-prompts " + file + " is not a file: give a text file with one trained"
+                    + " label per line, or 'none'");
+        }
+        List<String> labels = PromptList.collect(List.of(), file);
+        if (new java.util.HashSet<>(labels).size() < 2) {
+            throw new BadInputException("--trained-prompts " + file + " needs at least 2 distinct labels to recognise"
+                    + " images among");
+        }
+        return labels;
     }
 
     private List<FamilyMetrics.Language> parseLanguages() {

@@ -8,6 +8,9 @@ import apprentice.app.metrics.SampleGrid;
 import apprentice.core.eval.ClipScore;
 import apprentice.core.eval.Psnr;
 import apprentice.core.eval.ValidationSet;
+import apprentice.core.eval.ZeroShot;
+import apprentice.core.pipeline.DiffusionPipeline;
+import apprentice.core.pipeline.GenerationRequest;
 import apprentice.core.adaptive.PixelImages;
 import apprentice.core.pipeline.ModelComponents;
 import apprentice.core.tensor.Tensor;
@@ -36,6 +39,7 @@ class MetricsCommandTest {
     static Path dir;
     static Path family;
     static AppEnvironment env;
+    static RuntimeOptions cpu;
     static final String[] LABELS = {"red apple", "blue heart", "red apple", "green tree", "blue heart", "fox"};
 
     @BeforeAll
@@ -46,7 +50,10 @@ class MetricsCommandTest {
                 SyntheticSpec.tiny().withSeed(11).withScheduler("LCMScheduler", "epsilon").withTimestepCond(32));
         SyntheticClipFolder.write(family.resolve("oracle"), 13);
         writeValidation(family.resolve("validation"));
+        // the trained labels of the recognition rows (a repeated line counts once)
+        Files.writeString(family.resolve("calibration-prompts.txt"), "# trained\ncat face\nsun\nghost\nsun\n");
         env = new AppEnvironment(false, dir.resolve("home"), dir.resolve("cache"));
+        cpu = RuntimeOptions.defaults().withThreads(1, 1);
     }
 
     /** 6 smooth random 64×64 images in 4 columns, alternating vendors; image 5 has no Japanese label. */
@@ -99,7 +106,6 @@ class MetricsCommandTest {
 
         ValidationSet validation = ValidationSet.load(family.resolve("validation"));
         Tensor real = validation.images(0, 5);
-        RuntimeOptions cpu = RuntimeOptions.defaults().withThreads(1, 1);
         try (ModelComponents teacher = OnnxModelFolder.load(family.resolve("teacher"), cpu);
              ClipScoreOracle oracle = ClipScoreOracle.open(family.resolve("oracle"), cpu)) {
             // autoencoder PSNR: the same encode-mean/decode round trip done here
@@ -150,6 +156,34 @@ class MetricsCommandTest {
         }
         // the student's 1- and 2-step images differ, so their scores do
         assertFalse(rows.get(2).get("clipScore").asDouble() == rows.get(3).get("clipScore").asDouble());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode row = rows.get(i);
+            double top1 = row.get("recognitionTop1").asDouble();
+            assertTrue(top1 >= 0 && top1 <= row.get("recognitionTop5").asDouble(), row.toString());
+            assertEquals(1.0, row.get("recognitionTop5").asDouble(), 0.0, "4 English / 3 Japanese labels: top-5 always hits");
+        }
+        assertEquals(zs.get(0).get("top1").asDouble(), rows.get(0).get("recognitionTop1").asDouble(), 0.0,
+                "the real images' recognition is the oracle's zero-shot accuracy");
+
+        // recognition on trained labels, recomputed here for the 1-step student: its images for cat face, sun, ghost
+        // with seeds 7, 8, 9, classified by the oracle among those three labels
+        JsonNode trained = j.get("trained");
+        assertEquals(3, trained.size(), "one row per sampler");
+        List<String> trainedLabels = List.of("cat face", "sun", "ghost");
+        try (ModelComponents student = OnnxModelFolder.load(family.resolve("student"), cpu);
+             ClipScoreOracle oracle = ClipScoreOracle.open(family.resolve("oracle"), cpu)) {
+            Tensor images = new DiffusionPipeline(student).generate(GenerationRequest.builder().prompts(trainedLabels)
+                    .seeds(List.of(7L, 8L, 9L)).steps(1).guidanceScale(7.5).scheduler("lcm")
+                    .size(student.defaultImageSize(), student.defaultImageSize()).build()).images();
+            float[] img = oracle.imageEmbeddings(PixelImages.quantise(images));
+            float[] txt = oracle.textEmbeddings(trainedLabels);
+            JsonNode lcm1 = trained.get(1);
+            assertEquals("student LCM 1", lcm1.get("name").asText());
+            assertEquals(3, lcm1.get("images").asInt());
+            assertEquals(3, lcm1.get("classes").asInt());
+            assertEquals(ZeroShot.topK(img, txt, 16, new int[] {0, 1, 2}, 1), lcm1.get("recognitionTop1").asDouble(), 1e-9);
+            assertEquals(ClipScore.mean(img, txt, 16), lcm1.get("clipScore").asDouble(), 1e-4);
+        }
 
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
         // rows: the 4 distinct English labels, then the Japanese labels of the 3 that have one (fox has none), then
@@ -159,9 +193,27 @@ class MetricsCommandTest {
         assertEquals(24 + (7 + 2 * SampleGrid.TRAINED_LABELS.size()) * 128, grid.getHeight());
         String md = Files.readString(out.resolve("family.md"));
         assertTrue(md.contains("| student LCM 2 | Japanese labels | 5 |"), md);
+        assertTrue(md.contains("## Samplers on trained emoji") && md.contains("| teacher DDIM 3 | 3 |"), md);
         assertTrue(md.contains(j.get("command").asText()), "family.md names the command that made it");
         assertTrue(md.contains("[ja, held out] ラベル green tree"), "grid rows listed with their prompts: " + md);
         assertTrue(md.contains("[en, trained] red heart") && md.contains("[ja, trained] 赤いハート"), md);
+    }
+
+    @Test
+    void trainedRowsCanBeLeftOutAndAMissingListIsBadInput() throws Exception {
+        Path out = dir.resolve("m5");
+        CliRun none = CliRun.in(env, "metrics", "--models", family.toString(), "--out", out.toString(), "--limit", "2",
+                "--teacher-steps", "1", "--student-steps", "1", "--languages", "en", "--trained-prompts", "none",
+                "--threads", "1");
+        assertEquals(0, none.exitCode(), none.toString());
+        JsonNode j = new ObjectMapper().readTree(out.resolve("family.json").toFile());
+        assertEquals(0, j.get("trained").size());
+        assertFalse(Files.readString(out.resolve("family.md")).contains("trained emoji"));
+        CliRun missing = CliRun.in(env, "metrics", "--models", family.toString(), "--out", dir.resolve("m6").toString(),
+                "--trained-prompts", dir.resolve("nope.txt").toString());
+        assertEquals(ExitCodes.BAD_INPUT, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("--trained-prompts") && missing.err().contains("nope.txt"), missing.err());
+        assertFalse(Files.exists(dir.resolve("m6").resolve("family.json")), "nothing written");
     }
 
     @Test

@@ -25,7 +25,9 @@ import java.util.Map;
  * zero-shot accuracy, the real images' own CLIP score, and for each sampler the CLIP score, the Fréchet distance to
  * the real images in the oracle's image-embedding space and the wall time per image. Every sampler draws image i
  * from the same prompt (the label of validation image i) and the same seed (seed + i), so rows differ only in the
- * sampler.
+ * sampler. Recognition: the oracle's zero-shot top-1 / top-5 of each image among the prompts' labels, the same test
+ * the real images take; on the held-out labels and, when a list of trained labels is given, on those, where a
+ * person's "I can tell which emoji it is" is what the family was taught.
  */
 public final class FamilyMetrics {
     /** Images per VAE call while measuring PSNR. */
@@ -53,11 +55,14 @@ public final class FamilyMetrics {
      * @param batch images per pipeline call (the per-image wall time is that of a call divided by its size)
      * @param samplers the rows, in order
      * @param languages EN, and JA when wanted
+     * @param trainedPrompts labels of emoji the family was trained on (distinct; empty: no trained-label rows)
      */
-    public record Settings(int limit, long seed, int batch, List<SamplerSpec> samplers, List<Language> languages) {
+    public record Settings(int limit, long seed, int batch, List<SamplerSpec> samplers, List<Language> languages,
+                           List<String> trainedPrompts) {
         public Settings {
             samplers = List.copyOf(samplers);
             languages = List.copyOf(languages);
+            trainedPrompts = List.copyOf(new java.util.LinkedHashSet<>(trainedPrompts));
         }
     }
 
@@ -73,10 +78,21 @@ public final class FamilyMetrics {
      * @param frechetDistance null for the real images themselves (0 by definition)
      * @param nfe UNet evaluations per image as the pipeline counts them (CFG's doubled batch counts once); null for real images
      * @param medianSecondsPerImage median over pipeline calls of call time / images in the call; null for real images
+     * @param recognitionTop1 share of images the oracle assigns to their own label first among all the language's
+     *     validation labels (for the real images: the oracle's zero-shot top-1)
      */
     public record Row(String name, String language, String model, String scheduler, Integer steps, Double guidance,
                       Boolean classifierFreeGuidance, Integer nfe, int images, double clipScore, Double frechetDistance,
-                      Double medianSecondsPerImage, Double totalSeconds, Integer batch) {
+                      Double medianSecondsPerImage, Double totalSeconds, Integer batch, double recognitionTop1,
+                      double recognitionTop5) {
+    }
+
+    /**
+     * A sampler on labels of trained emoji: image i from trained label i with seed + i, recognised among all the
+     * trained labels given. No real images of them ship, so there is no FD and no real row.
+     */
+    public record TrainedRow(String name, String model, int images, int classes, double clipScore, double recognitionTop1,
+                             double recognitionTop5) {
     }
 
     /**
@@ -84,7 +100,14 @@ public final class FamilyMetrics {
      *     reference scale: how far two sets of real emoji of the same subjects are), null when either has < 2 images
      */
     public record Result(int images, long seed, int embeddingDim, AutoencoderResult autoencoder,
-                         List<ZeroShotResult> zeroShot, Double vendorFrechetDistance, List<Row> rows) {
+                         List<ZeroShotResult> zeroShot, Double vendorFrechetDistance, List<Row> rows, List<TrainedRow> trained) {
+    }
+
+    /** Class embeddings of a label set and each image's true class in it. */
+    private record Labels(float[] embeddings, int count, int[] truth) {
+        double top(float[] images, int dim, int k) {
+            return ZeroShot.topK(images, embeddings, dim, truth, k);
+        }
     }
 
     private final ModelComponents teacher;
@@ -118,18 +141,40 @@ public final class FamilyMetrics {
                 log.println("no validation image has a " + lang + " label; " + lang + " rows skipped");
                 continue;
             }
-            zeroShot.add(zeroShot(realEmbeddings, dim, entries, subset, lang));
             List<String> prompts = Arrays.stream(subset).mapToObj(i -> lang.label(entries.get(i))).toList();
+            Labels labels = validationLabels(lang, prompts);
             float[] texts = embedder.texts(prompts);
             float[] realRows = rows(realEmbeddings, dim, subset);
+            ZeroShotResult z = new ZeroShotResult(lang.code(), subset.length, labels.count(), labels.top(realRows, dim, 1),
+                    labels.top(realRows, dim, 5));
+            log.println(String.format(Locale.ROOT, "oracle zero-shot (%s): top-1 %.1f%%, top-5 %.1f%% over %d labels", lang.code(),
+                    100 * z.top1(), 100 * z.top5(), z.classes()));
+            zeroShot.add(z);
             Gaussian realStats = subset.length >= 2 ? Gaussian.fit(realRows, dim) : null;
             rows.add(new Row("real validation images", lang.code(), null, null, null, null, null, null, subset.length,
-                    ClipScore.mean(realRows, texts, dim), null, null, null, null));
+                    ClipScore.mean(realRows, texts, dim), null, null, null, null, z.top1(), z.top5()));
+            long[] seeds = Arrays.stream(subset).mapToLong(i -> s.seed() + i).toArray(); // EN and JA rows of an image share a seed
             for (SamplerSpec spec : s.samplers()) {
-                rows.add(sampler(spec, lang, prompts, subset, s, texts, realStats, dim));
+                rows.add(sampler(spec, lang, prompts, seeds, s.batch(), texts, labels, realStats, dim));
             }
         }
-        return new Result(n, s.seed(), dim, ae, zeroShot, vendorDistance(realEmbeddings, dim, entries), rows);
+        List<TrainedRow> trained = new ArrayList<>();
+        if (!s.trainedPrompts().isEmpty()) {
+            List<String> prompts = s.trainedPrompts();
+            float[] texts = embedder.texts(prompts);
+            Labels labels = new Labels(texts, prompts.size(), java.util.stream.IntStream.range(0, prompts.size()).toArray());
+            long[] seeds = java.util.stream.LongStream.range(0, prompts.size()).map(i -> s.seed() + i).toArray();
+            for (SamplerSpec spec : s.samplers()) {
+                Generated g = generate(spec, prompts, seeds, s.batch(), "trained labels");
+                float[] generated = embedder.images(g.images());
+                TrainedRow row = new TrainedRow(spec.name(), g.model(), prompts.size(), prompts.size(),
+                        ClipScore.mean(generated, texts, dim), labels.top(generated, dim, 1), labels.top(generated, dim, 5));
+                log.println(String.format(Locale.ROOT, "%s (trained labels): recognised top-1 %.1f%%, top-5 %.1f%% of %d",
+                        spec.name(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5(), prompts.size()));
+                trained.add(row);
+            }
+        }
+        return new Result(n, s.seed(), dim, ae, zeroShot, vendorDistance(realEmbeddings, dim, entries), rows, trained);
     }
 
     private static int[] withLabel(List<ValidationSet.Entry> entries, Language lang) {
@@ -154,9 +199,9 @@ public final class FamilyMetrics {
         return new AutoencoderResult(model, n, mean, Psnr.fromMse(mseSum / n), worst);
     }
 
-    private ZeroShotResult zeroShot(float[] realEmbeddings, int dim, List<ValidationSet.Entry> entries, int[] subset, Language lang) {
-        // classes: every distinct label of the whole validation set in this language, so a --limit run is scored
-        // against the same label set as a full one
+    /** Every distinct validation label in this language, and each prompt's index among them. */
+    private Labels validationLabels(Language lang, List<String> prompts) {
+        // the whole validation set's labels, so a --limit run is scored against the same label set as a full one
         Map<String, Integer> classes = new LinkedHashMap<>();
         for (ValidationSet.Entry e : validation.entries()) {
             String label = lang.label(e);
@@ -164,31 +209,42 @@ public final class FamilyMetrics {
                 classes.putIfAbsent(label, classes.size());
             }
         }
-        int[] truth = Arrays.stream(subset).map(i -> classes.get(lang.label(entries.get(i)))).toArray();
-        float[] classEmbeddings = embedder.texts(List.copyOf(classes.keySet()));
-        float[] images = rows(realEmbeddings, dim, subset);
-        ZeroShotResult r = new ZeroShotResult(lang.code(), subset.length, classes.size(),
-                ZeroShot.topK(images, classEmbeddings, dim, truth, 1), ZeroShot.topK(images, classEmbeddings, dim, truth, 5));
-        log.println(String.format(Locale.ROOT, "oracle zero-shot (%s): top-1 %.1f%%, top-5 %.1f%% over %d labels", lang.code(),
-                100 * r.top1(), 100 * r.top5(), r.classes()));
-        return r;
+        int[] truth = prompts.stream().mapToInt(classes::get).toArray();
+        return new Labels(embedder.texts(List.copyOf(classes.keySet())), classes.size(), truth);
     }
 
-    private Row sampler(SamplerSpec spec, Language lang, List<String> prompts, int[] subset, Settings s, float[] texts,
-                        Gaussian realStats, int dim) {
+    private Row sampler(SamplerSpec spec, Language lang, List<String> prompts, long[] seeds, int batch, float[] texts,
+                        Labels labels, Gaussian realStats, int dim) {
+        Generated g = generate(spec, prompts, seeds, batch, lang.code());
+        float[] generated = embedder.images(g.images());
+        double clip = ClipScore.mean(generated, texts, dim);
+        Double fd = realStats == null ? null : FrechetDistance.between(Gaussian.fit(generated, dim), realStats);
+        Row row = new Row(spec.name(), lang.code(), g.model(), spec.scheduler(), spec.steps(), spec.guidance(),
+                g.classifierFreeGuidance(), g.nfe(), prompts.size(), clip, fd, g.medianSecondsPerImage(), g.totalSeconds(),
+                batch, labels.top(generated, dim, 1), labels.top(generated, dim, 5));
+        log.println(String.format(Locale.ROOT, "%s (%s): CLIP score %.2f, FD %s, recognised top-1 %.1f%%, %.3f s/image",
+                spec.name(), lang.code(), clip, fd == null ? "n/a" : String.format(Locale.ROOT, "%.3f", fd),
+                100 * row.recognitionTop1(), row.medianSecondsPerImage()));
+        return row;
+    }
+
+    /** Images of one sampler for a list of prompts, with its cost. */
+    private record Generated(Tensor images, String model, int nfe, boolean classifierFreeGuidance,
+                             double medianSecondsPerImage, double totalSeconds) {
+    }
+
+    /** Draws image k from prompts[k] with seeds[k], {@code batch} prompts per pipeline call. */
+    private Generated generate(SamplerSpec spec, List<String> prompts, long[] seeds, int batch, String what) {
         ModelComponents model = spec.role().equals("teacher") ? teacher : student;
         DiffusionPipeline pipeline = new DiffusionPipeline(model);
         List<Tensor> images = new ArrayList<>();
         List<Double> perImage = new ArrayList<>();
         int nfe = -1;
         long start = System.nanoTime();
-        for (int from = 0; from < prompts.size(); from += s.batch()) {
-            int to = Math.min(prompts.size(), from + s.batch());
-            List<Long> seeds = new ArrayList<>();
-            for (int k = from; k < to; k++) {
-                seeds.add(s.seed() + subset[k]); // the validation index, so EN and JA rows of one image share a seed
-            }
-            GenerationRequest request = GenerationRequest.builder().prompts(prompts.subList(from, to)).seeds(seeds)
+        for (int from = 0; from < prompts.size(); from += batch) {
+            int to = Math.min(prompts.size(), from + batch);
+            List<Long> callSeeds = Arrays.stream(seeds, from, to).boxed().toList();
+            GenerationRequest request = GenerationRequest.builder().prompts(prompts.subList(from, to)).seeds(callSeeds)
                     .steps(spec.steps()).guidanceScale(spec.guidance()).scheduler(spec.scheduler())
                     .size(model.defaultImageSize(), model.defaultImageSize()).build();
             long t0 = System.nanoTime();
@@ -196,21 +252,13 @@ public final class FamilyMetrics {
             perImage.add((System.nanoTime() - t0) / 1e9 / (to - from));
             nfe = result.nfe();
             images.add(result.images());
-            if ((from / s.batch()) % 8 == 7 || to == prompts.size()) {
-                log.println(String.format(Locale.ROOT, "%s (%s): %d/%d images", spec.name(), lang.code(), to, prompts.size()));
+            if ((from / batch) % 8 == 7 || to == prompts.size()) {
+                log.println(String.format(Locale.ROOT, "%s (%s): %d/%d images", spec.name(), what, to, prompts.size()));
                 log.flush();
             }
         }
-        double total = (System.nanoTime() - start) / 1e9;
-        Tensor all = Tensor.concat(images.toArray(Tensor[]::new));
-        float[] generated = embedder.images(all);
-        double clip = ClipScore.mean(generated, texts, dim);
-        Double fd = realStats == null ? null : FrechetDistance.between(Gaussian.fit(generated, dim), realStats);
-        Row row = new Row(spec.name(), lang.code(), model.name(), spec.scheduler(), spec.steps(), spec.guidance(),
-                pipeline.usesClassifierFreeGuidance(spec.guidance()), nfe, prompts.size(), clip, fd, median(perImage), total, s.batch());
-        log.println(String.format(Locale.ROOT, "%s (%s): CLIP score %.2f, FD %s, %.3f s/image", spec.name(), lang.code(), clip,
-                fd == null ? "n/a" : String.format(Locale.ROOT, "%.3f", fd), row.medianSecondsPerImage()));
-        return row;
+        return new Generated(Tensor.concat(images.toArray(Tensor[]::new)), model.name(), nfe,
+                pipeline.usesClassifierFreeGuidance(spec.guidance()), median(perImage), (System.nanoTime() - start) / 1e9);
     }
 
     private static Double vendorDistance(float[] embeddings, int dim, List<ValidationSet.Entry> entries) {

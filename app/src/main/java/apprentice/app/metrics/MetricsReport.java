@@ -98,14 +98,28 @@ public final class MetricsReport {
             md.append(String.format(Locale.ROOT, "| FD between the two vendors' real renderings (Noto vs Twemoji) | %.3f |%n", r.vendorFrechetDistance()));
         }
         md.append("\n## Samplers against the real validation images\n\n");
-        md.append("| images from | prompts | images | CLIP score ↑ | FD to real ↓ | UNet evals / image | median s / image (batch) |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| images from | prompts | images | CLIP score ↑ | FD to real ↓ | recognised top-1 / top-5 ↑ | UNet evals / image | median s / image (batch) |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
         for (FamilyMetrics.Row row : r.rows()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %s | %s |%n", row.name(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %s | %.1f %% / %.1f %% | %s | %s |%n", row.name(),
                     row.language().equals("en") ? "English labels" : "Japanese labels", row.images(), row.clipScore(),
                     row.frechetDistance() == null ? (row.model() == null ? "0 (reference)" : "n/a") : String.format(Locale.ROOT, "%.3f", row.frechetDistance()),
+                    100 * row.recognitionTop1(), 100 * row.recognitionTop5(),
                     row.nfe() == null ? "—" : row.nfe() + (Boolean.TRUE.equals(row.classifierFreeGuidance()) ? " (CFG: ×2 batch)" : ""),
                     row.medianSecondsPerImage() == null ? "—" : String.format(Locale.ROOT, "%.4f (%d)", row.medianSecondsPerImage(), row.batch())));
+        }
+        if (!r.trained().isEmpty()) {
+            FamilyMetrics.TrainedRow first = r.trained().get(0);
+            md.append(String.format(Locale.ROOT, "%n## Samplers on trained emoji%n%nOne image per label of %d trained emoji"
+                    + " (English, the family's calibration prompts unless `--trained-prompts` says otherwise), image i with"
+                    + " seed %d + i; recognised = the oracle puts the prompted label first (top-1) or among its 5 best"
+                    + " (top-5) of these %d labels. No real images of them ship, so there is no FD; chance is %.1f %% / %.1f %%.%n%n",
+                    first.images(), r.seed(), first.classes(), 100.0 / first.classes(), 500.0 / first.classes()));
+            md.append("| images from | images | CLIP score ↑ | recognised top-1 / top-5 ↑ |\n|---|---|---|---|\n");
+            for (FamilyMetrics.TrainedRow row : r.trained()) {
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f %% / %.1f %% |%n", row.name(), row.images(),
+                        row.clipScore(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5()));
+            }
         }
         md.append("\nSamplers: ");
         for (int i = 0; i < c.samplers().size(); i++) {
@@ -129,6 +143,10 @@ public final class MetricsReport {
                   the generated images and of the real images of the same prompts: |μ₁−μ₂|² + Tr(Σ₁+Σ₂−2(Σ₁^½Σ₂Σ₁^½)^½), the FID
                   formula in the oracle's embedding space (not Inception's, so not comparable with published FID). Lower is
                   closer to the real distribution; the vendor-to-vendor FD above gives a scale for two real sets.
+                * **Recognised top-1 / top-5**: the zero-shot test above applied to the generated images: the share whose
+                  own prompt is the oracle's first (top-1) or among its five best labels of the same label set. For the real
+                  images it is the oracle's zero-shot accuracy, the level a perfect generator would reach; it asks "which
+                  emoji is this?", where the CLIP score only asks how well the image matches its own prompt.
                 * **UNet evals / image**: UNet evaluations per image as the pipeline counts them (classifier-free guidance
                   runs a doubled batch but counts once). **Median s / image**: wall time of each pipeline call (text encoding,
                   denoising, VAE decoding) divided by the images in it, median over the calls; the oracle's time is excluded.
