@@ -158,23 +158,27 @@ public final class FamilyMetrics {
                 rows.add(sampler(spec, lang, prompts, seeds, s.batch(), texts, labels, realStats, dim));
             }
         }
-        List<TrainedRow> trained = new ArrayList<>();
-        if (!s.trainedPrompts().isEmpty()) {
-            List<String> prompts = s.trainedPrompts();
-            float[] texts = embedder.texts(prompts);
-            Labels labels = new Labels(texts, prompts.size(), java.util.stream.IntStream.range(0, prompts.size()).toArray());
-            long[] seeds = java.util.stream.LongStream.range(0, prompts.size()).map(i -> s.seed() + i).toArray();
-            for (SamplerSpec spec : s.samplers()) {
-                Generated g = generate(spec, prompts, seeds, s.batch(), "trained labels");
-                float[] generated = embedder.images(g.images());
-                TrainedRow row = new TrainedRow(spec.name(), g.model(), prompts.size(), prompts.size(),
-                        ClipScore.mean(generated, texts, dim), labels.top(generated, dim, 1), labels.top(generated, dim, 5));
-                log.println(String.format(Locale.ROOT, "%s (trained labels): recognised top-1 %.1f%%, top-5 %.1f%% of %d",
-                        spec.name(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5(), prompts.size()));
-                trained.add(row);
-            }
-        }
+        List<TrainedRow> trained = s.trainedPrompts().isEmpty() ? List.of() : trainedRows(s, dim);
         return new Result(n, s.seed(), dim, ae, zeroShot, vendorDistance(realEmbeddings, dim, entries), rows, trained);
+    }
+
+    /** Every sampler on the trained labels: image i from label i with seed + i, recognised among those labels. */
+    private List<TrainedRow> trainedRows(Settings s, int dim) {
+        List<String> prompts = s.trainedPrompts();
+        float[] texts = embedder.texts(prompts);
+        Labels labels = new Labels(texts, prompts.size(), java.util.stream.IntStream.range(0, prompts.size()).toArray());
+        long[] seeds = java.util.stream.LongStream.range(0, prompts.size()).map(i -> s.seed() + i).toArray();
+        List<TrainedRow> out = new ArrayList<>();
+        for (SamplerSpec spec : s.samplers()) {
+            Generated g = generate(spec, prompts, seeds, s.batch(), "trained labels");
+            float[] generated = embedder.images(g.images());
+            TrainedRow row = new TrainedRow(spec.name(), g.model(), prompts.size(), prompts.size(),
+                    ClipScore.mean(generated, texts, dim), labels.top(generated, dim, 1), labels.top(generated, dim, 5));
+            log.println(String.format(Locale.ROOT, "%s (trained labels): recognised top-1 %.1f%%, top-5 %.1f%% of %d",
+                    spec.name(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5(), prompts.size()));
+            out.add(row);
+        }
+        return out;
     }
 
     private static int[] withLabel(List<ValidationSet.Entry> entries, Language lang) {
