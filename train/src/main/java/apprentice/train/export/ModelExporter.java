@@ -104,8 +104,8 @@ public final class ModelExporter {
             ParamStore textPs = pipelineTextTower(root, clipPs, clipConfig);
             if (withStudent) {
                 // the student must have learnt the text tower shipped with it (the teacher's own, if it trained one)
-                DistilledFrom.requireSameTeacher(Checkpoint.require(stages.resolve("student")).state(),
-                        stages.resolve("student"), Checkpoint.require(stages.resolve("teacher")).state(),
+                DistilledFrom.requireSameTeacher(Checkpoint.requireState(stages.resolve("student")),
+                        stages.resolve("student"), Checkpoint.requireState(stages.resolve("teacher")),
                         stages.resolve("teacher"));
             }
             for (String kind : withStudent ? new String[] {"teacher", "student"} : new String[] {"teacher"}) {

@@ -104,6 +104,15 @@ public final class Checkpoint {
         loadWeights(require(dir), dir, ps, preferEma);
     }
 
+    /** The state (checkpoint.json) of a stage's checkpoint without reading its tensors; an error when there is none. */
+    public static ObjectNode requireState(Path dir) throws IOException {
+        Path json = dir.resolve(JSON_FILE);
+        if (!Files.exists(json) || !Files.exists(dir.resolve(BIN))) {
+            throw new IOException("no checkpoint in " + dir + ": train that stage first");
+        }
+        return (ObjectNode) JSON.readTree(json.toFile());
+    }
+
     /** Like {@link #load}, but a missing checkpoint is an error naming the stage folder. */
     public static Loaded require(Path dir) throws IOException {
         Loaded c = load(dir);
