@@ -98,6 +98,12 @@ final class MetricsCommand implements Callable<Integer> {
                     + " when present; 'none' leaves the rows out.")
     String trainedPrompts;
 
+    @Option(names = "--reference", paramLabel = "FOLDER",
+            description = "Real training images of trained emoji (the validation set's format): the grid's real column for"
+                    + " trained rows, and nearest-real recognition of the trained-label rows. Default: <models>/reference when"
+                    + " present; 'none' leaves it out.")
+    String referenceFolder;
+
     @Mixin
     RuntimeChoice runtime;
 
@@ -134,6 +140,7 @@ final class MetricsCommand implements Callable<Integer> {
         int n = limit == null ? validation.size() : Math.min(limit, validation.size());
         List<SamplerSpec> samplers = samplers(teacherDir, studentDir);
         List<String> trained = trainedPrompts(family);
+        ValidationSet reference = reference(family);
         Files.createDirectories(out);
         try (ModelComponents teacher = RuntimeChoice.load(teacherDir, options);
              ModelComponents student = RuntimeChoice.load(studentDir, options);
@@ -141,16 +148,17 @@ final class MetricsCommand implements Callable<Integer> {
             err.println("metrics: " + n + " of " + validation.size() + " validation images, " + samplers.size() + " samplers, languages "
                     + langs.stream().map(l -> l.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(",")));
             FamilyMetrics.Result result = new FamilyMetrics(teacher, student, oracle, validation, err)
-                    .run(new FamilyMetrics.Settings(n, seed, batch, samplers, langs, trained));
+                    .run(new FamilyMetrics.Settings(n, seed, batch, samplers, langs, trained, reference));
             List<SampleGrid.GridRow> rows = SampleGrid.rows(validation);
-            BufferedImage grid = SampleGrid.render(rows, validation, samplers, teacher, student, seed);
+            BufferedImage grid = SampleGrid.render(rows, validation, reference, samplers, teacher, student, seed);
             AtomicFiles.write(out.resolve("grid.png"), o -> {
                 if (!ImageIO.write(grid, "png", o)) {
                     throw new IOException("this JVM has no PNG writer");
                 }
             });
             MetricsReport.Context context = new MetricsReport.Context(commandLine(), shown(family),
-                    shown(validation.folder()), validation.size(), machine, (System.nanoTime() - started) / 1e9, rows, samplers);
+                    shown(validation.folder()), validation.size(), machine, (System.nanoTime() - started) / 1e9, rows, samplers,
+                    reference == null ? null : shown(reference.folder()));
             MetricsReport.write(out, result, context);
             err.println(String.format(Locale.ROOT, "metrics: done in %.0f s", context.wallSeconds()));
             stdout.println(out.resolve("family.md"));
@@ -192,6 +200,23 @@ final class MetricsCommand implements Callable<Integer> {
                     + " images among");
         }
         return labels;
+    }
+
+    /** The reference set: --reference, else <models>/reference when present; null for 'none' or when absent. */
+    private ValidationSet reference(Path family) {
+        if ("none".equals(referenceFolder)) {
+            return null;
+        }
+        Path folder = referenceFolder != null ? Path.of(referenceFolder) : family.resolve("reference");
+        if (referenceFolder == null && !Files.isDirectory(folder)) {
+            return null;
+        }
+        try {
+            return ValidationSet.load(folder);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--reference: " + e.getMessage() + "; or give 'none' to measure without real images"
+                    + " of the trained emoji", e);
+        }
     }
 
     private List<FamilyMetrics.Language> parseLanguages() {

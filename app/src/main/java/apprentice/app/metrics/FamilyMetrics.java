@@ -3,6 +3,7 @@ package apprentice.app.metrics;
 import apprentice.core.eval.ClipScore;
 import apprentice.core.eval.FrechetDistance;
 import apprentice.core.eval.Gaussian;
+import apprentice.core.eval.NearestReal;
 import apprentice.core.eval.Psnr;
 import apprentice.core.eval.ValidationSet;
 import apprentice.core.eval.ZeroShot;
@@ -27,7 +28,9 @@ import java.util.Map;
  * from the same prompt (the label of validation image i) and the same seed (seed + i), so rows differ only in the
  * sampler. Recognition: the oracle's zero-shot top-1 / top-5 of each image among the prompts' labels, the same test
  * the real images take; on the held-out labels and, when a list of trained labels is given, on those, where a
- * person's "I can tell which emoji it is" is what the family was taught.
+ * person's "I can tell which emoji it is" is what the family was taught. With a reference set (real training images
+ * of trained emoji) the trained labels are also recognised image to image: is the nearest real image of the prompted
+ * emoji, which does not lean on the text tower the family's UNets are conditioned on?
  */
 public final class FamilyMetrics {
     /** Images per VAE call while measuring PSNR. */
@@ -56,9 +59,11 @@ public final class FamilyMetrics {
      * @param samplers the rows, in order
      * @param languages EN, and JA when wanted
      * @param trainedPrompts labels of emoji the family was trained on (distinct; empty: no trained-label rows)
+     * @param reference real training images of trained emoji (English labels), or null: with it the trained-label rows
+     *     gain a real row and nearest-real recognition
      */
     public record Settings(int limit, long seed, int batch, List<SamplerSpec> samplers, List<Language> languages,
-                           List<String> trainedPrompts) {
+                           List<String> trainedPrompts, ValidationSet reference) {
         public Settings {
             samplers = List.copyOf(samplers);
             languages = List.copyOf(languages);
@@ -89,10 +94,16 @@ public final class FamilyMetrics {
 
     /**
      * A sampler on labels of trained emoji: image i from trained label i with seed + i, recognised among all the
-     * trained labels given. No real images of them ship, so there is no FD and no real row.
+     * trained labels given; or (model null) the reference set's real images of those labels. Too few images per label
+     * for an FD.
+     *
+     * @param nearestRealImages how many of the images have real reference images of their label (null: no reference
+     *     set); nearest-real recognition is measured on those
+     * @param nearestRealTop1 share of them whose most similar real reference image (oracle image embedding) shows
+     *     their own label; for the real row each image is matched with the others (leave one out)
      */
     public record TrainedRow(String name, String model, int images, int classes, double clipScore, double recognitionTop1,
-                             double recognitionTop5) {
+                             double recognitionTop5, Integer nearestRealImages, Double nearestRealTop1, Double nearestRealTop5) {
     }
 
     /**
@@ -162,23 +173,75 @@ public final class FamilyMetrics {
         return new Result(n, s.seed(), dim, ae, zeroShot, vendorDistance(realEmbeddings, dim, entries), rows, trained);
     }
 
-    /** Every sampler on the trained labels: image i from label i with seed + i, recognised among those labels. */
+    /** Real reference images of the trained labels: their embeddings and each one's label index. */
+    private record Reference(float[] embeddings, int[] label) {
+        int count() {
+            return label.length;
+        }
+    }
+
+    /**
+     * Every sampler on the trained labels: image i from label i with seed + i, recognised among those labels by the
+     * oracle's text tower and, when a reference set is given, by the nearest real image of those labels.
+     */
     private List<TrainedRow> trainedRows(Settings s, int dim) {
         List<String> prompts = s.trainedPrompts();
         float[] texts = embedder.texts(prompts);
-        Labels labels = new Labels(texts, prompts.size(), java.util.stream.IntStream.range(0, prompts.size()).toArray());
-        long[] seeds = java.util.stream.LongStream.range(0, prompts.size()).map(i -> s.seed() + i).toArray();
+        int classes = prompts.size();
+        Labels labels = new Labels(texts, classes, java.util.stream.IntStream.range(0, classes).toArray());
+        Reference ref = s.reference() == null ? null : reference(s.reference(), prompts);
         List<TrainedRow> out = new ArrayList<>();
+        if (ref != null && ref.count() > 0) {
+            Labels refLabels = new Labels(texts, classes, ref.label());
+            out.add(new TrainedRow("real reference images", null, ref.count(), classes,
+                    ClipScore.mean(ref.embeddings(), rows(texts, dim, ref.label()), dim), refLabels.top(ref.embeddings(), dim, 1),
+                    refLabels.top(ref.embeddings(), dim, 5), ref.count(),
+                    NearestReal.topK(ref.embeddings(), ref.embeddings(), dim, ref.label(), classes, ref.label(), 1, true),
+                    NearestReal.topK(ref.embeddings(), ref.embeddings(), dim, ref.label(), classes, ref.label(), 5, true)));
+        }
+        long[] seeds = java.util.stream.LongStream.range(0, classes).map(i -> s.seed() + i).toArray();
         for (SamplerSpec spec : s.samplers()) {
             Generated g = generate(spec, prompts, seeds, s.batch(), "trained labels");
             float[] generated = embedder.images(g.images());
-            TrainedRow row = new TrainedRow(spec.name(), g.model(), prompts.size(), prompts.size(),
-                    ClipScore.mean(generated, texts, dim), labels.top(generated, dim, 1), labels.top(generated, dim, 5));
-            log.println(String.format(Locale.ROOT, "%s (trained labels): recognised top-1 %.1f%%, top-5 %.1f%% of %d",
-                    spec.name(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5(), prompts.size()));
+            Integer covered = null;
+            Double near1 = null;
+            Double near5 = null;
+            if (ref != null) {
+                java.util.Set<Integer> shown = java.util.Arrays.stream(ref.label()).boxed().collect(java.util.stream.Collectors.toSet());
+                int[] withReal = java.util.stream.IntStream.range(0, classes).filter(shown::contains).toArray();
+                covered = withReal.length;
+                if (covered > 0) {
+                    float[] queries = rows(generated, dim, withReal);
+                    near1 = NearestReal.topK(queries, ref.embeddings(), dim, ref.label(), classes, withReal, 1, false);
+                    near5 = NearestReal.topK(queries, ref.embeddings(), dim, ref.label(), classes, withReal, 5, false);
+                }
+            }
+            TrainedRow row = new TrainedRow(spec.name(), g.model(), classes, classes, ClipScore.mean(generated, texts, dim),
+                    labels.top(generated, dim, 1), labels.top(generated, dim, 5), covered, near1, near5);
+            log.println(String.format(Locale.ROOT, "%s (trained labels): recognised top-1 %.1f%%, top-5 %.1f%% of %d%s",
+                    spec.name(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5(), classes,
+                    near1 == null ? "" : String.format(Locale.ROOT, "; nearest real image of the label: top-1 %.1f%% of %d",
+                            100 * near1, covered)));
             out.add(row);
         }
         return out;
+    }
+
+    /** The reference images whose English label is a trained prompt, with that prompt's index. */
+    private Reference reference(ValidationSet set, List<String> prompts) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            index.putIfAbsent(prompts.get(i), i);
+        }
+        int[] picked = java.util.stream.IntStream.range(0, set.size()).filter(i -> index.containsKey(set.entry(i).label())).toArray();
+        int[] label = java.util.Arrays.stream(picked).map(i -> index.get(set.entry(i).label())).toArray();
+        if (picked.length == 0) {
+            log.println("no reference image shows a trained prompt's label; nearest-real recognition left out");
+            return new Reference(new float[0], label);
+        }
+        Tensor all = set.images(0, set.size());
+        float[] embeddings = rows(embedder.images(all), embedder.dim(), picked);
+        return new Reference(embeddings, label);
     }
 
     private static int[] withLabel(List<ValidationSet.Entry> entries, Language lang) {

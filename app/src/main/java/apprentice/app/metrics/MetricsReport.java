@@ -29,8 +29,10 @@ public final class MetricsReport {
      * @param wallSeconds the whole run's wall time
      * @param gridRows the grid's rows (their prompts are listed in family.md)
      */
+    /** @param referenceFolder the reference set of trained emoji's real images as shown, or null when none was used */
     public record Context(String command, String models, String validationFolder, int validationSize, String machine,
-                          double wallSeconds, List<SampleGrid.GridRow> gridRows, List<SamplerSpec> samplers) {
+                          double wallSeconds, List<SampleGrid.GridRow> gridRows, List<SamplerSpec> samplers,
+                          String referenceFolder) {
     }
 
     private MetricsReport() {
@@ -42,6 +44,7 @@ public final class MetricsReport {
         root.put("models", context.models());
         root.put("validation", context.validationFolder());
         root.put("validationImages", context.validationSize());
+        root.put("reference", context.referenceFolder());
         root.put("machine", context.machine());
         root.put("wallSeconds", context.wallSeconds());
         ObjectNode body = JSON.valueToTree(result);
@@ -109,17 +112,7 @@ public final class MetricsReport {
                     row.medianSecondsPerImage() == null ? "—" : String.format(Locale.ROOT, "%.4f (%d)", row.medianSecondsPerImage(), row.batch())));
         }
         if (!r.trained().isEmpty()) {
-            FamilyMetrics.TrainedRow first = r.trained().get(0);
-            md.append(String.format(Locale.ROOT, "%n## Samplers on trained emoji%n%nOne image per label of %d trained emoji"
-                    + " (English, the family's calibration prompts unless `--trained-prompts` says otherwise), image i with"
-                    + " seed %d + i; recognised = the oracle puts the prompted label first (top-1) or among its 5 best"
-                    + " (top-5) of these %d labels. No real images of them ship, so there is no FD; chance is %.1f %% / %.1f %%.%n%n",
-                    first.images(), r.seed(), first.classes(), 100.0 / first.classes(), 500.0 / first.classes()));
-            md.append("| images from | images | CLIP score ↑ | recognised top-1 / top-5 ↑ |\n|---|---|---|---|\n");
-            for (FamilyMetrics.TrainedRow row : r.trained()) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f %% / %.1f %% |%n", row.name(), row.images(),
-                        row.clipScore(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5()));
-            }
+            trainedSection(md, r, c);
         }
         md.append("\nSamplers: ");
         for (int i = 0; i < c.samplers().size(); i++) {
@@ -155,7 +148,9 @@ public final class MetricsReport {
         md.append("\n## Sample grid\n\n![sample grid](grid.png)\n\n");
         md.append("Rows of `grid.png`, top to bottom. *Held out*: validation emoji the family never trained on (the real"
                 + " column shows the validation image with that label). *Trained*: popular emoji of the training split,"
-                + " chosen for variety, not for how well they come out (no real image ships for them). Row r of each section and language uses seed ")
+                + " chosen for variety, not for how well they come out ("
+                + (c.referenceFolder() != null ? "the real column shows a training image from `" + c.referenceFolder() + "`"
+                        : "no real image shown: no reference set was given") + "). Row r of each section and language uses seed ")
                 .append(r.seed()).append(" + r.\n\n");
         for (int i = 0; i < c.gridRows().size(); i++) {
             SampleGrid.GridRow g = c.gridRows().get(i);
@@ -163,6 +158,36 @@ public final class MetricsReport {
                     .append(g.prompt()).append('\n');
         }
         return md.toString();
+    }
+
+    private static void trainedSection(StringBuilder md, FamilyMetrics.Result r, Context c) {
+        FamilyMetrics.TrainedRow last = r.trained().get(r.trained().size() - 1);
+        boolean nearest = last.nearestRealImages() != null;
+        md.append(String.format(Locale.ROOT, "%n## Samplers on trained emoji%n%nOne image per label of %d trained emoji"
+                + " (English, the family's calibration prompts unless `--trained-prompts` says otherwise), image i with"
+                + " seed %d + i; recognised = the oracle's text tower puts the prompted label first (top-1) or among its 5 best"
+                + " (top-5) of these %d labels; chance is %.1f %% / %.1f %%.",
+                last.classes(), r.seed(), last.classes(), 100.0 / last.classes(), 500.0 / last.classes()));
+        if (nearest) {
+            md.append(String.format(Locale.ROOT, " *Nearest real*: the same question asked image to image, without the text"
+                    + " tower (whose copy conditions the family's UNets and so may favour its own wording): is the real"
+                    + " training image most similar to the generated one (oracle image embedding, cosine) a rendering of the"
+                    + " prompted emoji? Real images: `%s`, every vendor's rendering of each label; the real row matches each"
+                    + " real image with the others (leave one out), so it asks whether the two vendors' drawings of an emoji"
+                    + " are each other's nearest.", c.referenceFolder()));
+        }
+        md.append(" Too few images per label for an FD.\n\n");
+        md.append(nearest ? "| images from | images | CLIP score ↑ | recognised top-1 / top-5 ↑ | nearest real top-1 / top-5 ↑ |\n|---|---|---|---|---|\n"
+                : "| images from | images | CLIP score ↑ | recognised top-1 / top-5 ↑ |\n|---|---|---|---|\n");
+        for (FamilyMetrics.TrainedRow row : r.trained()) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f %% / %.1f %% |", row.name(), row.images(),
+                    row.clipScore(), 100 * row.recognitionTop1(), 100 * row.recognitionTop5()));
+            if (nearest) {
+                md.append(row.nearestRealTop1() == null ? " n/a |" : String.format(Locale.ROOT, " %.1f %% / %.1f %% (%d images) |",
+                        100 * row.nearestRealTop1(), 100 * row.nearestRealTop5(), row.nearestRealImages()));
+            }
+            md.append('\n');
+        }
     }
 
     public static void write(Path folder, FamilyMetrics.Result result, Context context) throws IOException {

@@ -19,8 +19,8 @@ import java.util.Set;
 /**
  * A sample grid: one row per prompt, one column per source (the real validation image, then each sampler). Two
  * sections: a fixed list of <em>held-out</em> emoji (validation labels, never trained on: can the family draw what
- * it has not seen?) and a fixed list of popular <em>trained</em> emoji (can it draw what it was taught? these have
- * no real image here, since only the validation images ship). Each section gives the English labels, then the same
+ * it has not seen?) and a fixed list of popular <em>trained</em> emoji (can it draw what it was taught? their real
+ * images come from the reference set of training images, when one is given). Each section gives the English labels, then the same
  * emoji's Japanese labels; row r of each language in a section uses seed {@code seed + r}, so the English and
  * Japanese rows differ only in the prompt's language.
  */
@@ -101,13 +101,17 @@ public final class SampleGrid {
         return all;
     }
 
-    /** Draws every sampler's image of every row (row r of each language with seed + its position in that language). */
-    public static BufferedImage render(List<GridRow> rows, ValidationSet validation, List<SamplerSpec> samplers,
-                                       ModelComponents teacher, ModelComponents student, long seed) {
+    /**
+     * Draws every sampler's image of every row (row r of each language with seed + its position in that language). The
+     * real column shows a held-out row's validation image and, when a reference set is given, a trained row's first
+     * reference image with that English label (empty when there is none).
+     */
+    public static BufferedImage render(List<GridRow> rows, ValidationSet validation, ValidationSet reference,
+                                       List<SamplerSpec> samplers, ModelComponents teacher, ModelComponents student, long seed) {
         List<List<BufferedImage>> columns = new ArrayList<>();
         List<BufferedImage> real = new ArrayList<>();
         for (GridRow r : rows) {
-            real.add(r.realIndex() >= 0 ? validation.image(r.realIndex()) : null);
+            real.add(r.realIndex() >= 0 ? validation.image(r.realIndex()) : referenceImage(reference, r));
         }
         columns.add(real);
         List<Long> seeds = seeds(rows, seed);
@@ -123,6 +127,15 @@ public final class SampleGrid {
         headers.add("real");
         samplers.forEach(s -> headers.add(s.name()));
         return compose(rows, headers, columns, validation.imageSize() * SCALE);
+    }
+
+    /** The first reference image of a trained row's English label (the prompt, or the label a translation glosses). */
+    static BufferedImage referenceImage(ValidationSet reference, GridRow row) {
+        if (reference == null || row.heldOut()) {
+            return null;
+        }
+        int index = reference.labels().indexOf(row.gloss() != null ? row.gloss() : row.prompt());
+        return index >= 0 ? reference.image(index) : null;
     }
 
     /** Seed of each row: {@code seed} + the row's position among the rows of its section and language. */

@@ -28,7 +28,7 @@ public final class EmojiDataset {
         Path images = dir.resolve(IMAGES);
         Path entries = dir.resolve(ENTRIES);
         if (!Files.exists(images) || !Files.exists(entries)) {
-            throw new IOException("no dataset in " + dir + ": build it first with 'TrainMain dataset'");
+            throw new IOException("no dataset in " + dir + ": build it first with 'train/run.sh dataset'");
         }
         List<EmojiRecord> records = new ArrayList<>();
         for (String line : Files.readAllLines(entries)) {
@@ -40,7 +40,7 @@ public final class EmojiDataset {
         int size = DatasetBuilder.SIZE;
         if (pixels.length != (long) records.size() * size * size * 3) {
             throw new IOException(dir + " is inconsistent (" + records.size() + " entries, " + pixels.length
-                    + " pixel bytes): rebuild it with 'TrainMain dataset'");
+                    + " pixel bytes): rebuild it with 'train/run.sh dataset'");
         }
         return new EmojiDataset(pixels, records, size);
     }

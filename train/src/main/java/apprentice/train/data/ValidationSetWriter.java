@@ -34,8 +34,18 @@ public final class ValidationSetWriter {
             throw new IOException("the dataset has no validation images: rebuild it with 'train/run.sh dataset' "
                     + "and a --validation-percent above 0");
         }
+        writeAtlas(data, val, out, ValidationSetReadme::text);
+        return val.length;
+    }
+
+    /**
+     * Writes images {@code indices} of the dataset, in that order, as a folder {@link ValidationSet} reads, with the
+     * README {@code readme} gives for the layout. Shared by the validation set and the reference set.
+     */
+    static void writeAtlas(EmojiDataset data, int[] indices, Path out,
+                           java.util.function.Function<ValidationSet.Layout, String> readme) throws IOException {
         int tile = data.size();
-        ValidationSet.Layout layout = new ValidationSet.Layout(tile, Math.min(COLUMNS, val.length), val.length);
+        ValidationSet.Layout layout = new ValidationSet.Layout(tile, Math.min(COLUMNS, indices.length), indices.length);
         Files.createDirectories(out);
         BufferedImage atlas = new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);
         int[] white = new int[layout.width() * layout.height()];
@@ -43,9 +53,9 @@ public final class ValidationSetWriter {
         atlas.setRGB(0, 0, layout.width(), layout.height(), white, 0, layout.width());
         float[] chw = new float[3 * tile * tile];
         StringBuilder captions = new StringBuilder();
-        for (int i = 0; i < val.length; i++) {
-            EmojiRecord r = data.record(val[i]);
-            atlas.setRGB(layout.x(i), layout.y(i), tile, tile, rgb(data, val[i], chw), 0, tile);
+        for (int i = 0; i < indices.length; i++) {
+            EmojiRecord r = data.record(indices[i]);
+            atlas.setRGB(layout.x(i), layout.y(i), tile, tile, rgb(data, indices[i], chw), 0, tile);
             captions.append(JSON.writeValueAsString(row(i, r))).append('\n');
         }
         ObjectNode meta = JSON.createObjectNode();
@@ -60,8 +70,7 @@ public final class ValidationSetWriter {
         AtomicFiles.write(out.resolve(ValidationSet.CAPTIONS), o -> o.write(captions.toString().getBytes(StandardCharsets.UTF_8)));
         AtomicFiles.write(out.resolve(ValidationSet.ATLAS),
                 o -> o.write((JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8)));
-        AtomicFiles.write(out.resolve("README.md"), o -> o.write(ValidationSetReadme.text(layout).getBytes(StandardCharsets.UTF_8)));
-        return val.length;
+        AtomicFiles.write(out.resolve("README.md"), o -> o.write(readme.apply(layout).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static ObjectNode row(int index, EmojiRecord r) {

@@ -90,7 +90,7 @@ class DatasetBuilderTest {
     @Test
     void missingDatasetNamesTheFix() {
         IOException e = assertThrows(IOException.class, () -> EmojiDataset.load(tmp.resolve("none")));
-        assertTrue(e.getMessage().contains("TrainMain dataset"));
+        assertTrue(e.getMessage().contains("train/run.sh dataset"));
     }
 
     static Path tgz(Path path, Map<String, byte[]> files) throws IOException {

@@ -78,4 +78,31 @@ class ValidationSetWriterTest {
         IOException e = assertThrows(IOException.class, () -> ValidationSetWriter.write(EmojiDataset.load(dir), tmp.resolve("o")));
         assertEquals(true, e.getMessage().contains("no validation images"), e.getMessage());
     }
+
+    @Test
+    void referenceSetHoldsTheTrainingImagesOfTheLabelsInDatasetOrder() throws IOException {
+        EmojiDataset data = dataset(25);
+        Path out = tmp.resolve("reference");
+        // emoji 7 and 2 are trained (7 % 3 != 0); a repeated label counts once; order follows the dataset, not the list
+        assertEquals(2, ReferenceSetWriter.write(data, List.of("emoji 7", "emoji 2", "emoji 7"), out, "train/run.sh reference-set"));
+        ValidationSet v = ValidationSet.load(out);
+        assertEquals(List.of("emoji 2", "emoji 7"), v.labels());
+        float[] expected = new float[3 * 64 * 64];
+        data.imageChw(7, expected, 0);
+        float[] got = v.images(1, 2).data();
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], got[k], 1e-6f, "value " + k);
+        }
+        String readme = Files.readString(out.resolve("README.md"));
+        assertEquals(true, readme.contains("train/run.sh reference-set") && readme.contains("CC-BY 4.0"), readme);
+    }
+
+    @Test
+    void referenceSetRefusesHeldOutAndUnknownLabelsNamingThem() throws IOException {
+        EmojiDataset data = dataset(25);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReferenceSetWriter.write(data, List.of("emoji 1", "emoji 3", "no such emoji"), tmp.resolve("r2"), "x"));
+        assertEquals(true, e.getMessage().contains("[emoji 3, no such emoji]"), e.getMessage());
+        assertEquals(false, Files.exists(tmp.resolve("r2")), "nothing written");
+    }
 }
