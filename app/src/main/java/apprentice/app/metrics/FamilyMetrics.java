@@ -173,8 +173,11 @@ public final class FamilyMetrics {
         return new Result(n, s.seed(), dim, ae, zeroShot, vendorDistance(realEmbeddings, dim, entries), rows, trained);
     }
 
-    /** Real reference images of the trained labels: their embeddings and each one's label index. */
-    private record Reference(float[] embeddings, int[] label) {
+    /**
+     * Real reference images of the trained labels: their embeddings, each one's label index, and the indices of the
+     * labels that have at least one (the prompts whose images nearest-real recognition can judge).
+     */
+    private record Reference(float[] embeddings, int[] label, int[] labelsShown) {
         int count() {
             return label.length;
         }
@@ -207,8 +210,7 @@ public final class FamilyMetrics {
             Double near1 = null;
             Double near5 = null;
             if (ref != null) {
-                java.util.Set<Integer> shown = java.util.Arrays.stream(ref.label()).boxed().collect(java.util.stream.Collectors.toSet());
-                int[] withReal = java.util.stream.IntStream.range(0, classes).filter(shown::contains).toArray();
+                int[] withReal = ref.labelsShown();
                 covered = withReal.length;
                 if (covered > 0) {
                     float[] queries = rows(generated, dim, withReal);
@@ -237,11 +239,11 @@ public final class FamilyMetrics {
         int[] label = java.util.Arrays.stream(picked).map(i -> index.get(set.entry(i).label())).toArray();
         if (picked.length == 0) {
             log.println("no reference image shows a trained prompt's label; nearest-real recognition left out");
-            return new Reference(new float[0], label);
+            return new Reference(new float[0], label, label);
         }
         Tensor all = set.images(0, set.size());
         float[] embeddings = rows(embedder.images(all), embedder.dim(), picked);
-        return new Reference(embeddings, label);
+        return new Reference(embeddings, label, java.util.Arrays.stream(label).distinct().sorted().toArray());
     }
 
     private static int[] withLabel(List<ValidationSet.Entry> entries, Language lang) {

@@ -20,9 +20,9 @@ import java.util.Set;
  * A sample grid: one row per prompt, one column per source (the real validation image, then each sampler). Two
  * sections: a fixed list of <em>held-out</em> emoji (validation labels, never trained on: can the family draw what
  * it has not seen?) and a fixed list of popular <em>trained</em> emoji (can it draw what it was taught? their real
- * images come from the reference set of training images, when one is given). Each section gives the English labels, then the same
- * emoji's Japanese labels; row r of each language in a section uses seed {@code seed + r}, so the English and
- * Japanese rows differ only in the prompt's language.
+ * images come from the reference set of training images, when one is given). Each section gives the English labels,
+ * then the same emoji's Japanese labels; row r of each language in a section uses seed {@code seed + r}, so the
+ * English and Japanese rows differ only in the prompt's language.
  */
 public final class SampleGrid {
     /** Labels of held-out emoji chosen to be visually distinct (objects, faces, food, symbols). */
